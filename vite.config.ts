@@ -1,0 +1,22 @@
+import { paraglideVitePlugin } from '@inlang/paraglide-js';
+import { sveltekit } from '@sveltejs/kit/vite';
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+	plugins: [
+		paraglideVitePlugin({
+			project: './project.inlang',
+			outdir: './src/lib/paraglide',
+			strategy: ['cookie', 'baseLocale']
+		}),
+		sveltekit()
+	],
+	server: { port: 5173 },
+	test: {
+		include: ['src/**/*.spec.ts', 'tests/integration/**/*.spec.ts'],
+		expect: { requireAssertions: true },
+		testTimeout: 20_000,
+		hookTimeout: 60_000,
+		pool: 'forks'
+	}
+});
