@@ -23,13 +23,24 @@ export const STANDARD_COMPETENCES = [
 ] as const;
 
 export const STANDARD_SERVICES: readonly (ServiceDefinition & { sv: string; en: string })[] = [
-	{ code: 'personal-care', requires: ['care-training'], sv: 'Personlig omvårdnad', en: 'Personal care' },
+	{
+		code: 'personal-care',
+		requires: ['care-training'],
+		sv: 'Personlig omvårdnad',
+		en: 'Personal care'
+	},
 	{ code: 'shower', requires: ['care-training'], sv: 'Dusch', en: 'Shower' },
 	{ code: 'toilet', requires: ['care-training'], sv: 'Toalettbesök', en: 'Toilet' },
 	{ code: 'dressing', requires: ['care-training'], sv: 'Av- och påklädning', en: 'Dressing' },
 	{ code: 'medication', requires: ['medication-delegation'], sv: 'Läkemedel', en: 'Medication' },
 	{ code: 'insulin', requires: ['insulin-delegation'], sv: 'Insulin', en: 'Insulin' },
-	{ code: 'lift', requires: ['lift-training'], twoStaff: true, sv: 'Förflyttning med lyft', en: 'Lift transfer' },
+	{
+		code: 'lift',
+		requires: ['lift-training'],
+		twoStaff: true,
+		sv: 'Förflyttning med lyft',
+		en: 'Lift transfer'
+	},
 	{ code: 'meals', requires: [], sv: 'Måltid', en: 'Meals' },
 	{ code: 'cleaning', requires: [], sv: 'Städning', en: 'Cleaning' },
 	{ code: 'shopping', requires: [], sv: 'Inköp', en: 'Shopping' },

@@ -57,3 +57,90 @@ export interface Visit {
 	assignees: string[];
 	status: VisitStatus;
 }
+
+/** The rules the server enforces (DESIGN.md §3) plus `malformed` for a visit that breaks the doc layout. */
+export const RULE_IDS = [
+	'decision-validity',
+	'decision-scope',
+	'frame-limit',
+	'competence',
+	'malformed'
+] as const;
+export type RuleId = (typeof RULE_IDS)[number];
+
+/** A frame period: an ISO week (`2026-W48`) or a calendar month (`2026-11`), inclusive days. */
+export interface FramePeriodRange {
+	kind: FramePeriod;
+	/** `YYYY-Www` or `YYYY-MM`. */
+	key: string;
+	start: IsoDate;
+	end: IsoDate;
+}
+
+/** Frame usage of one client in one frame period, not counting the visit being checked. */
+export interface FrameUsage {
+	/** Minutes recorded in time entries (the frame's real usage). */
+	usedMinutes: number;
+	/** Estimates of the client's other visits still `planned` in the period (all weeks). */
+	otherPlannedMinutes: number;
+}
+
+/** A staff member as the competence rule sees them on the visit's date. */
+export interface StaffOnDuty {
+	id: string;
+	name: string;
+	competences: HeldCompetence[];
+}
+
+/**
+ * Everything `checkVisit` needs, gathered by the caller (server or UI) beforehand so the
+ * check itself stays pure and synchronous.
+ */
+export interface RuleContext {
+	/** The doc's ISO week (`YYYY-Www`); a visit dated outside it is malformed. */
+	docWeek: string;
+	/** The client, or undefined when the client is unknown in this team (malformed). */
+	client: { id: string; name: string } | undefined;
+	/** The client's decisions (any validity; the rules pick the one covering the date). */
+	decisions: Decision[];
+	/** The organisation's service catalogue by code. */
+	services: Record<string, ServiceDefinition>;
+	/** Staff who may be assigned in this team that day (home and lent), by id. */
+	staff: Record<string, StaffOnDuty>;
+	/** Minutes a plan may exceed a frame by (organisation setting, default 0). */
+	frameToleranceMinutes: number;
+	/** Usage of the client's frame in `period`, excluding the visit being checked. */
+	frameUsage(period: FramePeriodRange): FrameUsage;
+	/** The visit's last accepted state, if any: lets a verdict say what "this change adds". */
+	previous?: Visit;
+}
+
+/** One broken rule, with the numbers a verdict shows and what would be allowed. */
+export type Violation =
+	| { rule: 'malformed'; reason: string }
+	| {
+			rule: 'decision-validity';
+			date: IsoDate;
+			nearest?: { validFrom: IsoDate; validTo: IsoDate | null };
+	  }
+	| { rule: 'decision-scope'; notGranted: string[]; granted: string[] }
+	| {
+			rule: 'frame-limit';
+			period: FramePeriodRange;
+			frameMinutes: number;
+			toleranceMinutes: number;
+			usedMinutes: number;
+			/** Other visits still planned in the period. */
+			plannedMinutes: number;
+			/** Minutes this change adds compared with the visit's previous state. */
+			addedMinutes: number;
+			/** Minutes the visit could have at most (≥ 0). */
+			leftMinutes: number;
+	  }
+	| {
+			rule: 'competence';
+			/** Assignees lacking a competence: who and which codes. */
+			missing: { staffId: string; name: string; competences: string[] }[];
+			/** Team members on duty that day who hold every required competence. */
+			qualified: { staffId: string; name: string }[];
+	  };
