@@ -144,3 +144,19 @@ export type Violation =
 			/** Team members on duty that day who hold every required competence. */
 			qualified: { staffId: string; name: string }[];
 	  };
+
+/**
+ * Minutes really spent for a client (utförd tid), the frame's usage. Append-only: a correction
+ * is a new entry whose `correctsId` names the entry it replaces (DESIGN.md §6, SPEC.md T1).
+ */
+export interface TimeEntry {
+	id: string;
+	clientId: string;
+	date: IsoDate;
+	/** A multiple of 5; 0 only on a correction that removes the entry it corrects. */
+	minutes: number;
+	/** The entry this one replaces, or null for an original entry. */
+	correctsId: string | null;
+	visitId?: string | null;
+	staffId?: string;
+}
