@@ -1,0 +1,211 @@
+/**
+ * Frame usage from the relational side (DESIGN.md §3 rule 3, §5 frames endpoint): how much of
+ * each client's granted frame is used by recorded time and taken by visits still planned.
+ *
+ * Used time is the sum of *effective* time entries: a correction is a new row naming the row it
+ * replaces, so a replaced row never counts and a corrected minute is never counted twice.
+ * Planned time is the estimate of `planned_visit` rows still `planned`; a visit that is done is
+ * counted through its recorded time instead, and cancelled or declined visits take nothing.
+ */
+import { and, asc, eq, gte, inArray, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
+import { compareDates, periodsOverlapping } from '../../domain/periods';
+import type { FramePeriod, FramePeriodRange, IsoDate } from '../../domain/types';
+import type { Db } from '../db/client';
+import { client, decision, team } from '../db/schema';
+
+export interface FrameReportRow {
+	clientId: string;
+	name: string;
+	/** The frame period's key, `YYYY-Www` or `YYYY-MM`. */
+	period: string;
+	frameMinutes: number;
+	usedMinutes: number;
+	plannedMinutes: number;
+	/** frame − used − planned; negative when the frame is overdrawn. */
+	leftMinutes: number;
+}
+
+export interface FrameReportQuery {
+	teamId?: string;
+	unitId?: string;
+	clientIds?: string[];
+	/** The period asked about; rows are the frame periods overlapping it. */
+	period: { start: IsoDate; end: IsoDate };
+}
+
+interface FrameSlot {
+	clientId: string;
+	name: string;
+	period: FramePeriodRange;
+	frameMinutes: number;
+}
+
+/**
+ * One row per active client and frame period overlapping `query.period`, for every decision
+ * overlapping it: a weekly decision asked for a month gives one row per ISO week touching the
+ * month, a monthly decision asked for a week gives the month's row. Periods are whole frame
+ * periods, also where the asked period covers only part of them. When two decisions share a
+ * frame period the newer one (latest `validFrom`) gives the frame, as on the board.
+ *
+ * At least one of `teamId`, `unitId`, `clientIds` must be given (filters combine with AND).
+ * Two queries whatever the number of clients: the decisions, then one aggregate over time
+ * entries and planned visits by the client/date indexes.
+ */
+export async function frameReport(db: Db, query: FrameReportQuery): Promise<FrameReportRow[]> {
+	const { teamId, unitId, clientIds } = query;
+	if (teamId === undefined && unitId === undefined && clientIds === undefined) {
+		throw new Error('frameReport needs a team, a unit or clients to report on');
+	}
+	if (clientIds !== undefined && clientIds.length === 0) return [];
+	const { start, end } = query.period;
+
+	const filters: SQL[] = [
+		eq(client.active, true),
+		lte(decision.validFrom, end),
+		or(isNull(decision.validTo), gte(decision.validTo, start))!
+	];
+	if (teamId !== undefined) filters.push(eq(client.teamId, teamId));
+	if (unitId !== undefined) filters.push(eq(team.unitId, unitId));
+	if (clientIds !== undefined) filters.push(inArray(client.id, clientIds));
+
+	const decisions = await db
+		.select({
+			clientId: client.id,
+			name: client.name,
+			validFrom: decision.validFrom,
+			validTo: decision.validTo,
+			frameMinutes: decision.frameMinutes,
+			framePeriod: decision.framePeriod
+		})
+		.from(decision)
+		.innerJoin(client, eq(client.id, decision.clientId))
+		.innerJoin(team, eq(team.id, client.teamId))
+		.where(and(...filters))
+		.orderBy(asc(client.name), asc(client.id), asc(decision.validFrom));
+
+	// Frame periods per client; a later decision (ordered by validFrom) replaces an earlier one
+	// in a period both touch.
+	const slots = new Map<string, FrameSlot>();
+	for (const d of decisions) {
+		for (const period of periodsOverlapping(d.framePeriod as FramePeriod, { start, end })) {
+			const overlaps =
+				compareDates(d.validFrom, period.end) <= 0 &&
+				(d.validTo === null || compareDates(d.validTo, period.start) >= 0);
+			if (!overlaps) continue;
+			slots.set(`${d.clientId}|${period.key}`, {
+				clientId: d.clientId,
+				name: d.name,
+				period,
+				frameMinutes: d.frameMinutes
+			});
+		}
+	}
+	if (slots.size === 0) return [];
+
+	const list = [...slots.values()].sort(
+		(a, b) =>
+			a.name.localeCompare(b.name, 'sv') ||
+			a.clientId.localeCompare(b.clientId) ||
+			a.period.start.localeCompare(b.period.start)
+	);
+	const usage = await usageOfSlots(db, list);
+	return list.map((slot, i) => {
+		const { used, planned } = usage[i];
+		return {
+			clientId: slot.clientId,
+			name: slot.name,
+			period: slot.period.key,
+			frameMinutes: slot.frameMinutes,
+			usedMinutes: used,
+			plannedMinutes: planned,
+			leftMinutes: slot.frameMinutes - used - planned
+		};
+	});
+}
+
+/**
+ * Used and planned minutes of each (client, date range), in one statement: the ranges travel
+ * as three parallel arrays and are joined to the rows through the (client_id, date) indexes.
+ */
+async function usageOfSlots(
+	db: Db,
+	slots: { clientId: string; period: { start: IsoDate; end: IsoDate } }[]
+): Promise<{ used: number; planned: number }[]> {
+	const clientIds = slots.map((s) => s.clientId).join(',');
+	const starts = slots.map((s) => s.period.start).join(',');
+	const ends = slots.map((s) => s.period.end).join(',');
+	const result = await db.execute(sql`
+		with slot as (
+			select (s.n)::int as n, s.client_id, s.first_day, s.last_day
+			from unnest(
+				string_to_array(${clientIds}::text, ',')::uuid[],
+				string_to_array(${starts}::text, ',')::date[],
+				string_to_array(${ends}::text, ',')::date[]
+			) with ordinality as s(client_id, first_day, last_day, n)
+		),
+		used as (
+			select slot.n, sum(te.minutes)::int as minutes
+			from slot
+			join time_entry te
+				on te.client_id = slot.client_id and te.date between slot.first_day and slot.last_day
+			where not exists (select 1 from time_entry c where c.corrects_id = te.id)
+			group by slot.n
+		),
+		planned as (
+			select slot.n, sum(pv.minutes)::int as minutes
+			from slot
+			join planned_visit pv
+				on pv.client_id = slot.client_id and pv.date between slot.first_day and slot.last_day
+			where pv.status = 'planned'
+			group by slot.n
+		)
+		select slot.n, coalesce(used.minutes, 0) as used, coalesce(planned.minutes, 0) as planned
+		from slot
+		left join used on used.n = slot.n
+		left join planned on planned.n = slot.n
+	`);
+	const usage = slots.map(() => ({ used: 0, planned: 0 }));
+	for (const row of rowsOf<{ n: number; used: number; planned: number }>(result)) {
+		usage[Number(row.n) - 1] = { used: Number(row.used), planned: Number(row.planned) };
+	}
+	return usage;
+}
+
+/**
+ * A client's usage of one frame period, as the frame rule needs it (`RuleContext.frameUsage`):
+ * recorded minutes, and the estimates of the client's other visits still planned in the period
+ * (every week of it, whichever board holds them). `excludeVisitId` is the visit being checked.
+ */
+export async function clientFrameUsage(
+	db: Db,
+	clientId: string,
+	period: { start: IsoDate; end: IsoDate },
+	options: { excludeVisitId?: string } = {}
+): Promise<{ usedMinutes: number; otherPlannedMinutes: number }> {
+	const exclude = options.excludeVisitId
+		? sql`and pv.id <> ${options.excludeVisitId}::uuid`
+		: sql``;
+	const result = await db.execute(sql`
+		select
+			(select coalesce(sum(te.minutes), 0)::int
+				from time_entry te
+				where te.client_id = ${clientId}::uuid
+					and te.date between ${period.start}::date and ${period.end}::date
+					and not exists (select 1 from time_entry c where c.corrects_id = te.id)
+			) as used,
+			(select coalesce(sum(pv.minutes), 0)::int
+				from planned_visit pv
+				where pv.client_id = ${clientId}::uuid
+					and pv.date between ${period.start}::date and ${period.end}::date
+					and pv.status = 'planned' ${exclude}
+			) as planned
+	`);
+	const [row] = rowsOf<{ used: number; planned: number }>(result);
+	return { usedMinutes: Number(row.used), otherPlannedMinutes: Number(row.planned) };
+}
+
+/** postgres.js answers raw statements with an array of rows, PGlite with `{ rows }`. */
+function rowsOf<T>(result: unknown): T[] {
+	if (Array.isArray(result)) return result as T[];
+	return (result as { rows: T[] }).rows;
+}
