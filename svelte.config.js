@@ -6,9 +6,9 @@ const config = {
 	preprocess: vitePreprocess(),
 	kit: {
 		adapter: adapter({ out: 'build' }),
-		// SvelteKit checks the Origin of form posts itself; JSON endpoints and WebSocket
-		// upgrades are checked against the same allowlist in hooks.server.ts and realtime/.
-		csrf: { checkOrigin: true },
+		// SvelteKit checks the Origin of form posts itself (on by default); JSON endpoints
+		// and WebSocket upgrades are checked against ALLOWED_ORIGINS in hooks.server.ts and
+		// the realtime layer.
 		typescript: {
 			config(config) {
 				config.include.push(

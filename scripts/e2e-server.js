@@ -1,0 +1,10 @@
+// Starts the production build on a fresh embedded database for the browser tests, so every
+// run begins from the seeded demo. Builds first when no build exists.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+process.env.DATA_DIR = mkdtempSync(join(tmpdir(), 'ramtavlan-e2e-'));
+process.env.SEED_DEMO = 'true';
+delete process.env.DATABASE_URL;
+await import('./start.js');

@@ -1,0 +1,40 @@
+/**
+ * The process-wide application container: one database handle and one session store,
+ * shared by the SvelteKit bundle, the realtime layer and the production entry. It lives on
+ * globalThis because the built SvelteKit handler and server.ts each carry their own copy
+ * of this module, and an embedded PGlite must be opened once per process.
+ */
+import { openDatabase, type DatabaseHandle, type Db } from './db/client';
+import { migrateAndSeed } from './db/migrate';
+import { createSessionStore, type SessionStore } from './auth/session';
+import { configFromEnv, type AppConfig } from './config';
+
+export interface App {
+	database: DatabaseHandle;
+	db: Db;
+	sessions: SessionStore;
+	config: AppConfig;
+}
+
+const KEY = Symbol.for('ramtavlan.app');
+type Holder = { [KEY]?: Promise<App> };
+
+export function getApp(): Promise<App> {
+	const holder = globalThis as Holder;
+	holder[KEY] ??= startApp(configFromEnv());
+	return holder[KEY];
+}
+
+async function startApp(config: AppConfig): Promise<App> {
+	const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
+	await migrateAndSeed(database, { demo: config.seedDemo });
+	return { database, db: database.db, sessions: createSessionStore(database.db), config };
+}
+
+/** Closes the shared database; the next getApp() opens it again. */
+export async function closeApp(): Promise<void> {
+	const holder = globalThis as Holder;
+	const app = holder[KEY];
+	delete holder[KEY];
+	if (app) await (await app).database.close();
+}

@@ -1,0 +1,65 @@
+/**
+ * Who may see which team (DESIGN.md §7): a worker their home team and the teams they are
+ * lent to that day, a team device its own team, a manager every team of their unit, case
+ * officers and admins the teams of their organisation.
+ */
+import { and, eq, gte, isNull, lte, or } from 'drizzle-orm';
+import type { IsoDate } from '$lib/domain/types';
+import type { Db } from '../db/client';
+import { team, teamMembership } from '../db/schema';
+import type { SessionUser } from './session';
+
+export interface TeamRef {
+	id: string;
+	name: string;
+}
+
+/** Teams the user may open on any day in [start, end] (a single day when `end` is omitted). */
+export async function teamsOf(
+	db: Db,
+	user: SessionUser,
+	start: IsoDate,
+	end: IsoDate = start
+): Promise<TeamRef[]> {
+	const columns = { id: team.id, name: team.name };
+	let rows: TeamRef[];
+	if (user.role === 'manager') {
+		rows = user.unitId
+			? await db
+					.select(columns)
+					.from(team)
+					.where(and(eq(team.unitId, user.unitId), eq(team.organisationId, user.organisationId)))
+			: [];
+	} else if (user.role === 'caseOfficer' || user.role === 'admin') {
+		rows = await db.select(columns).from(team).where(eq(team.organisationId, user.organisationId));
+	} else {
+		const memberships = await db
+			.selectDistinct(columns)
+			.from(teamMembership)
+			.innerJoin(team, eq(team.id, teamMembership.teamId))
+			.where(
+				and(
+					eq(teamMembership.staffId, user.id),
+					user.role === 'teamDevice'
+						? isNull(teamMembership.lentOn)
+						: or(
+								isNull(teamMembership.lentOn),
+								and(gte(teamMembership.lentOn, start), lte(teamMembership.lentOn, end))
+							)
+				)
+			);
+		rows = memberships;
+	}
+	return rows.sort((a, b) => a.name.localeCompare(b.name, 'sv'));
+}
+
+export async function canAccessTeam(
+	db: Db,
+	user: SessionUser,
+	teamId: string,
+	start: IsoDate,
+	end: IsoDate = start
+): Promise<boolean> {
+	const teams = await teamsOf(db, user, start, end);
+	return teams.some((t) => t.id === teamId);
+}

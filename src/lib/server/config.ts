@@ -1,0 +1,40 @@
+/**
+ * Configuration from the environment (see README and .env.example). Read once at start
+ * and passed on; nothing else reads process.env.
+ */
+export interface AppConfig {
+	port: number;
+	/** Directory of the embedded PGlite database. */
+	dataDir: string;
+	/** `postgres://…` switches from PGlite to a PostgreSQL server. */
+	databaseUrl: string | undefined;
+	/** Origins allowed to post, call the JSON API and open sockets. */
+	allowedOrigins: string[];
+	/** Seed the demo organisation into an empty database at start. */
+	seedDemo: boolean;
+}
+
+export function configFromEnv(env: Record<string, string | undefined> = process.env): AppConfig {
+	const port = Number(env.PORT ?? 3000);
+	if (!Number.isInteger(port) || port < 0 || port > 65535) {
+		throw new Error(`PORT must be a port number, not "${env.PORT}"`);
+	}
+	const databaseUrl = env.DATABASE_URL?.trim() || undefined;
+	const origins = new Set<string>();
+	for (const o of (env.ALLOWED_ORIGINS ?? '').split(',')) if (o.trim()) origins.add(o.trim());
+	if (env.ORIGIN?.trim()) origins.add(env.ORIGIN.trim());
+	if (!env.ALLOWED_ORIGINS) {
+		for (const host of ['localhost', '127.0.0.1']) {
+			origins.add(`http://${host}:${port}`);
+			if (env.NODE_ENV !== 'production') origins.add(`http://${host}:5173`);
+		}
+	}
+	const seed = env.SEED_DEMO?.trim().toLowerCase();
+	return {
+		port,
+		dataDir: env.DATA_DIR?.trim() || './data',
+		databaseUrl,
+		allowedOrigins: [...origins],
+		seedDemo: seed === undefined || seed === '' ? !databaseUrl : seed === 'true' || seed === '1'
+	};
+}

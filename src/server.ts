@@ -1,0 +1,48 @@
+/**
+ * Production entry: one HTTP server carrying the SvelteKit app (adapter-node's handler), the
+ * Yjs WebSocket at /yjs/<room> and socket.io at /socket.io. Built to build/server.js by
+ * scripts/build-server.js and started by `npm start`.
+ */
+import { createServer } from 'node:http';
+import { getApp, closeApp } from '$lib/server/app';
+
+// adapter-node assumes https unless told otherwise. Without ORIGIN or a proxy header, take
+// the protocol from the connection itself, overwriting whatever a client claims.
+const OWN_PROTOCOL_HEADER = 'x-ramtavlan-protocol';
+const deriveProtocol = !process.env.ORIGIN && !process.env.PROTOCOL_HEADER;
+if (deriveProtocol) process.env.PROTOCOL_HEADER = OWN_PROTOCOL_HEADER;
+
+const app = await getApp();
+const handlerModule = './handler.js';
+const { handler } = (await import(/* @vite-ignore */ handlerModule)) as {
+	handler: (
+		req: import('node:http').IncomingMessage,
+		res: import('node:http').ServerResponse
+	) => void;
+};
+
+const server = createServer((req, res) => {
+	if (deriveProtocol) {
+		req.headers[OWN_PROTOCOL_HEADER] =
+			'encrypted' in req.socket && req.socket.encrypted ? 'https' : 'http';
+	}
+	handler(req, res);
+});
+
+server.listen(app.config.port, () => {
+	const kind = app.database.kind === 'pglite' ? `PGlite in ${app.config.dataDir}` : 'PostgreSQL';
+	console.log(`Ramtavlan listening on http://localhost:${app.config.port} (${kind})`);
+});
+
+let stopping = false;
+async function shutdown(signal: string) {
+	if (stopping) return;
+	stopping = true;
+	console.log(`${signal}: closing`);
+	server.close();
+	server.closeAllConnections();
+	await closeApp();
+	process.exit(0);
+}
+process.on('SIGINT', () => void shutdown('SIGINT'));
+process.on('SIGTERM', () => void shutdown('SIGTERM'));

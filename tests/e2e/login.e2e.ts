@@ -1,0 +1,68 @@
+import { expect, test, type Page } from '@playwright/test';
+
+async function logIn(page: Page, username: string, password = 'ramtavlan-demo') {
+	await page.goto('/login');
+	await page.getByLabel('Användarnamn').fill(username);
+	await page.getByLabel('Lösenord', { exact: true }).fill(password);
+	await page.getByRole('button', { name: 'Logga in' }).click();
+}
+
+test('anna logs in and sees her team Björken', async ({ page }) => {
+	await logIn(page, 'anna');
+	await expect(page.getByRole('heading', { level: 1 })).toContainText('Hej Anna');
+	await expect(page.getByText('Björken', { exact: true })).toBeVisible();
+	await expect(page.getByText('Eken', { exact: true })).toHaveCount(0);
+	await page.screenshot({ path: 'test-results/screens/home-tablet.png', fullPage: true });
+
+	const me = await page.request.get('/api/me');
+	expect(me.status()).toBe(200);
+	const body = await me.json();
+	expect(body.username).toBe('anna');
+	expect(body.teams.map((t: { name: string }) => t.name)).toEqual(['Björken']);
+});
+
+test('a wrong password shows a clear error and keeps the username', async ({ page }) => {
+	await logIn(page, 'anna', 'fel-lösenord');
+	await expect(page.getByRole('alert')).toContainText('Fel användarnamn eller lösenord');
+	await expect(page.getByLabel('Användarnamn')).toHaveValue('anna');
+	await page.screenshot({ path: 'test-results/screens/login-error-tablet.png' });
+	expect((await page.request.get('/api/me')).status()).toBe(401);
+});
+
+test('logging out ends the session', async ({ page }) => {
+	await logIn(page, 'bertil');
+	await expect(page.getByRole('heading', { level: 1 })).toContainText('Hej Bertil');
+	await page.getByRole('button', { name: 'Logga ut' }).click();
+	await expect(page.getByText('Du är utloggad.')).toBeVisible();
+	expect((await page.request.get('/api/me')).status()).toBe(401);
+	await page.goto('/');
+	await expect(page).toHaveURL(/\/login/);
+});
+
+test('the login page works on a phone and the board page shows the frames', async ({ browser }) => {
+	const context = await browser.newContext({
+		viewport: { width: 390, height: 844 },
+		hasTouch: true,
+		isMobile: true,
+		locale: 'sv-SE'
+	});
+	const page = await context.newPage();
+	await page.goto('/login');
+	await page.screenshot({ path: 'test-results/screens/login-phone.png', fullPage: true });
+	await logIn(page, 'anna');
+	await page.getByRole('link', { name: 'Öppna tavlan' }).click();
+	await expect(page.getByRole('heading', { level: 1 })).toContainText('Björken');
+	await expect(page.getByRole('row')).not.toHaveCount(1);
+	await page.screenshot({ path: 'test-results/screens/board-phone.png', fullPage: true });
+	await context.close();
+});
+
+test('English can be chosen and stays chosen', async ({ page }) => {
+	await page.goto('/login');
+	await page.getByRole('button', { name: 'English' }).click();
+	await expect(page.getByRole('heading', { name: 'Log in' })).toBeVisible();
+	await page.reload();
+	await expect(page.getByRole('heading', { name: 'Log in' })).toBeVisible();
+	await page.getByRole('button', { name: 'Svenska' }).click();
+	await expect(page.getByRole('heading', { name: 'Logga in' })).toBeVisible();
+});
