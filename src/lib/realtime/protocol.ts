@@ -1,0 +1,167 @@
+/**
+ * The socket.io wire protocol between the board and the server (DESIGN.md §5), declared once
+ * and used by both ends. Boards themselves travel over the y-websocket protocol at
+ * `/yjs/<room>`; socket.io carries what is not the CRDT: verdicts, presence, frame figures
+ * and the commands that change relational data.
+ */
+import { z } from 'zod';
+import { DAY_PARTS, RULE_IDS, type RuleId } from '$lib/domain/types';
+import { parseBoardRoom } from '$lib/board/schema';
+
+/** Path of the Yjs WebSocket: a provider connects to `origin + YJS_PATH + '/' + room`. */
+export const YJS_PATH = '/yjs';
+/** Path of socket.io. */
+export const SOCKET_IO_PATH = '/socket.io';
+
+/** The rules a verdict can name: the four of DESIGN.md §3 and `malformed`. */
+export const VERDICT_RULES = RULE_IDS;
+export type VerdictRule = RuleId;
+
+/** Why a command or a join was refused. */
+export const REALTIME_ERRORS = [
+	/** No valid session. */
+	'unauthorized',
+	/** Outside the user's teams, or a foreign Origin. */
+	'forbidden',
+	/** Not a board room name. */
+	'invalid-room',
+	/** The payload does not have the command's shape. */
+	'invalid-input',
+	/** No such visit or staff member. */
+	'not-found',
+	/** The change would break a rule; `verdict` says which. */
+	'refused',
+	/** The same idempotency key was used for a different command. */
+	'conflict',
+	/** Too many commands in a short time. */
+	'rate-limited',
+	'internal'
+] as const;
+export type RealtimeError = (typeof REALTIME_ERRORS)[number];
+
+/** Close codes of the Yjs WebSocket besides the normal ones. */
+export const CLOSE_CODES = {
+	/** A frame that is not the y-websocket protocol, or a broken Yjs update. */
+	malformed: 1007,
+	/** Too many messages, or an update that depends on history the server lacks. */
+	policy: 1008,
+	/** A frame larger than the limit. */
+	tooLarge: 1009,
+	/** The session ended (logout, expiry, password change). */
+	sessionEnded: 4001,
+	/** The server is shutting down; reconnect later. */
+	goingAway: 1001
+} as const;
+
+/**
+ * A refused board change, sent to the author's devices only. `undone` lists what the server
+ * put back: visit fields restored to their last accepted value (`'minutes'`, `'assignees'` …),
+ * `'status'` when a new visit was cancelled instead, or `'visit'` when it was removed.
+ */
+export interface VerdictEvent {
+	room: string;
+	visitId: string;
+	rule: VerdictRule;
+	/** One sentence in the author's language with the numbers and what would be allowed. */
+	message: string;
+	/** The violation as structured data (see `Violation` in the domain types). */
+	details: Record<string, unknown>;
+	undone: string[];
+}
+
+/** Who is looking at a board right now: one entry per person, however many devices. */
+export interface PresenceEvent {
+	room: string;
+	users: { id: string; name: string; devices: number }[];
+}
+
+/** A client's frame figures in one period, as `GET /api/teams/<id>/frames` gives them. */
+export interface FrameRow {
+	clientId: string;
+	/** `YYYY-Www` or `YYYY-MM`. */
+	period: string;
+	frameMinutes: number;
+	usedMinutes: number;
+	plannedMinutes: number;
+	leftMinutes: number;
+}
+
+/** Frame figures that changed on a board (after a board change or recorded time). */
+export interface FramesEvent {
+	room: string;
+	frames: FrameRow[];
+}
+
+export type Ack<T extends object = object> =
+	| ({ ok: true } & T)
+	| { ok: false; error: RealtimeError; verdict?: Omit<VerdictEvent, 'room' | 'undone'> };
+
+const roomName = z.string().refine((r) => parseBoardRoom(r) !== null, 'not a board room');
+const uuid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+const idempotencyKey = z.string().min(8).max(100);
+const dayPart = z.enum(DAY_PARTS);
+
+export const joinPayload = z.object({ room: roomName });
+export type JoinPayload = z.infer<typeof joinPayload>;
+
+/** Time really spent for a visit's client, in 5-minute steps; never refused, flagged if over. */
+export const timeRecordPayload = z.object({
+	visitId: uuid,
+	minutes: z
+		.number()
+		.int()
+		.min(0)
+		.max(24 * 60)
+		.refine((m) => m % 5 === 0, 'minutes in steps of 5'),
+	idempotencyKey,
+	/** With the client (default) or for the client without them, e.g. shopping. */
+	withClient: z.boolean().optional()
+});
+export type TimeRecordPayload = z.infer<typeof timeRecordPayload>;
+
+/**
+ * A staff member away on a date (`'day'` or day parts) or back (`null`). The server writes
+ * the absence table, shows it on the board and hands the person's visits in those day parts
+ * back to the team (unassigned).
+ */
+export const absenceSetPayload = z.object({
+	staffId: uuid,
+	date: isoDate,
+	dayParts: z.union([z.literal('day'), z.array(dayPart).min(1).max(4), z.null()]),
+	idempotencyKey
+});
+export type AbsenceSetPayload = z.infer<typeof absenceSetPayload>;
+
+/** Moves a visit to a date in another week: removed from one board, added to the other. */
+export const visitMoveWeekPayload = z.object({
+	visitId: uuid,
+	fromRoom: roomName,
+	toDate: isoDate,
+	dayPart: dayPart.optional(),
+	idempotencyKey
+});
+export type VisitMoveWeekPayload = z.infer<typeof visitMoveWeekPayload>;
+
+export type TimeRecordResult = Ack<{ entryId: string; overdrawn: boolean; replayed: boolean }>;
+export type AbsenceSetResult = Ack<{ unassigned: string[]; replayed: boolean }>;
+export type VisitMoveWeekResult = Ack<{ room: string; replayed: boolean }>;
+
+export interface ClientToServerEvents {
+	join(payload: JoinPayload, ack: (result: Ack<{ presence: PresenceEvent }>) => void): void;
+	leave(payload: JoinPayload, ack?: (result: Ack) => void): void;
+	'time:record'(payload: TimeRecordPayload, ack: (result: TimeRecordResult) => void): void;
+	'absence:set'(payload: AbsenceSetPayload, ack: (result: AbsenceSetResult) => void): void;
+	'visit:move-week'(
+		payload: VisitMoveWeekPayload,
+		ack: (result: VisitMoveWeekResult) => void
+	): void;
+}
+
+export interface ServerToClientEvents {
+	verdict(event: VerdictEvent): void;
+	presence(event: PresenceEvent): void;
+	frames(event: FramesEvent): void;
+	/** The session ended; the socket is closed right after. */
+	'session:ended'(): void;
+}
