@@ -1,5 +1,5 @@
 import { error } from '@sveltejs/kit';
-import { monthKey, parsePeriodKey, todayIn } from '$lib/domain/periods';
+import { todayIn } from '$lib/domain/periods';
 import { getApp } from '$lib/server/app';
 import { teamsOf } from '$lib/server/auth/access';
 import { audit } from '$lib/server/audit';
@@ -13,8 +13,8 @@ export const load: PageServerLoad = async (event) => {
 	const today = todayIn();
 	const team = (await teamsOf(db, user, today)).find((t) => t.id === event.params.teamId);
 	if (!team) error(403, 'forbidden');
-	const period = parsePeriodKey(monthKey(today));
-	const frames = period ? await frameReport(db, { teamId: team.id, period }) : [];
+	// Each client's current frame period: the week or month (as the decision says) of today.
+	const frames = await frameReport(db, { teamId: team.id, period: { start: today, end: today } });
 	await audit(db, user, {
 		action: 'read',
 		clientIds: [...new Set(frames.map((f) => f.clientId))],
