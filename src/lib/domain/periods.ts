@@ -3,7 +3,7 @@
  *
  * Dates are `YYYY-MM-DD` strings naming a day, not an instant. All arithmetic converts them to
  * a count of days since 1970-01-01 in UTC and back, so daylight-saving changes can never shift a
- * day. Rules P1–P7 in SPEC.md.
+ * day. Rules P1–P8 in SPEC.md.
  */
 import type { Decision, FramePeriod, FramePeriodRange, IsoDate } from './types';
 
