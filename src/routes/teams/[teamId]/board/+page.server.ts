@@ -1,25 +1,61 @@
 import { error } from '@sveltejs/kit';
-import { todayIn } from '$lib/domain/periods';
+import { isValidIsoDate, isoWeekKey, isoWeekRange, todayIn } from '$lib/domain/periods';
 import { getApp } from '$lib/server/app';
 import { teamsOf } from '$lib/server/auth/access';
 import { audit } from '$lib/server/audit';
 import { requireUser } from '$lib/server/guards';
+import { listServices } from '$lib/server/services/catalogue';
+import { staffMetLast14Days } from '$lib/server/services/continuity';
 import { frameReport } from '$lib/server/services/frames';
+import { teamClients, teamStaff } from '$lib/server/services/teams';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	const user = requireUser(event);
 	const { db } = await getApp();
 	const today = todayIn();
-	const team = (await teamsOf(db, user, today)).find((t) => t.id === event.params.teamId);
+	const asked = event.url.searchParams.get('date');
+	const date = asked && isValidIsoDate(asked) ? asked : today;
+	const week = isoWeekKey(date);
+	const weekRange = isoWeekRange(week);
+	const teams = await teamsOf(db, user, weekRange.start, weekRange.end);
+	const team = teams.find((t) => t.id === event.params.teamId);
 	if (!team) error(403, 'forbidden');
-	// Each client's current frame period: the week or month (as the decision says) of today.
-	const frames = await frameReport(db, { teamId: team.id, period: { start: today, end: today } });
+
+	const [staff, clients, services, frames] = await Promise.all([
+		teamStaff(db, team.id, date),
+		teamClients(db, team.id),
+		listServices(db, user.organisationId, user.locale),
+		frameReport(db, { teamId: team.id, period: weekRange })
+	]);
+	const continuity = await staffMetLast14Days(
+		db,
+		clients.map((c) => c.id),
+		today
+	);
 	await audit(db, user, {
 		action: 'read',
-		clientIds: [...new Set(frames.map((f) => f.clientId))],
+		clientIds: clients.map((c) => c.id),
 		device: event.request.headers.get('user-agent') ?? '',
-		detail: { what: 'board-frames', teamId: team.id }
+		detail: { what: 'board', teamId: team.id, week }
 	});
-	return { team, frames };
+	return {
+		team,
+		teams,
+		date,
+		today,
+		week,
+		me: { id: user.id, name: user.name, role: user.role },
+		staff,
+		clients,
+		services: services.map((s) => ({
+			code: s.code,
+			name: s.name,
+			requires: s.requires,
+			twoStaff: s.twoStaff
+		})),
+		frames,
+		continuity,
+		privacyDefault: user.role === 'teamDevice'
+	};
 };

@@ -1,0 +1,258 @@
+/**
+ * The board as the browser holds it: one Yjs doc per team and ISO week, kept in IndexedDB
+ * so work survives going offline, synced over the stock y-websocket provider, plus the
+ * socket.io channel for verdicts, presence, frame figures and commands. Components read
+ * the runes state here and change the board only through `$lib/board` operations.
+ */
+import * as Y from 'yjs';
+import { WebsocketProvider } from 'y-websocket';
+import { IndexeddbPersistence } from 'y-indexeddb';
+import { io, type Socket } from 'socket.io-client';
+import {
+	boardRoom,
+	readAbsences,
+	readHuddle,
+	readSignals,
+	visitsOf,
+	type AbsenceValue,
+	type BoardSignal,
+	type BoardVisit,
+	type HuddleDay
+} from '$lib/board';
+import type { IsoDate } from '$lib/domain/types';
+import {
+	SOCKET_IO_PATH,
+	YJS_PATH,
+	type AbsenceSetPayload,
+	type AbsenceSetResult,
+	type ClientToServerEvents,
+	type FrameRow,
+	type PresenceEvent,
+	type ServerToClientEvents,
+	type VerdictEvent
+} from '$lib/realtime/protocol';
+
+export type SyncState = 'connecting' | 'offline' | 'waiting' | 'saved';
+
+export interface BoardUser {
+	id: string;
+	name: string;
+}
+
+export interface PresentUser {
+	id: string;
+	name: string;
+	devices: number;
+}
+
+export interface ShownVerdict extends VerdictEvent {
+	key: number;
+	at: number;
+}
+
+export class BoardStore {
+	readonly room: string;
+	readonly doc = new Y.Doc();
+
+	visits = $state.raw<BoardVisit[]>([]);
+	absences = $state.raw<Record<string, Record<IsoDate, AbsenceValue>>>({});
+	signals = $state.raw<BoardSignal[]>([]);
+	huddleVersion = $state(0);
+	present = $state.raw<PresentUser[]>([]);
+	verdicts = $state.raw<ShownVerdict[]>([]);
+	frames = $state.raw<Record<string, FrameRow[]>>({});
+	connected = $state(false);
+	synced = $state(false);
+	/** Local changes made while not connected; they are sent on reconnect. */
+	pendingChanges = $state(0);
+	/** The first load from this device's storage (or nothing stored) is done. */
+	loadedLocally = $state(false);
+	sessionEnded = $state(false);
+
+	syncState: SyncState = $derived(
+		this.connected && this.synced
+			? 'saved'
+			: this.pendingChanges > 0
+				? 'waiting'
+				: this.connected
+					? 'connecting'
+					: 'offline'
+	);
+
+	#provider: WebsocketProvider | null = null;
+	#local: IndexeddbPersistence | null = null;
+	#socket: Socket<ServerToClientEvents, ClientToServerEvents> | null = null;
+	#scheduled = false;
+	#verdictKey = 0;
+
+	constructor(
+		readonly teamId: string,
+		readonly week: string,
+		readonly user: BoardUser,
+		initialFrames: FrameRow[] = []
+	) {
+		this.room = boardRoom(teamId, week);
+		this.frames = groupFrames(initialFrames);
+		this.doc.on('update', (_update: Uint8Array, origin: unknown) => {
+			if (origin !== this.#provider && !this.connected) this.pendingChanges += 1;
+			this.#schedule();
+		});
+	}
+
+	/** Opens local storage, the Yjs socket and the socket.io channel (browser only). */
+	connect(): void {
+		const wsOrigin = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}`;
+		this.#local = new IndexeddbPersistence(this.room, this.doc);
+		void this.#local.whenSynced.then(() => {
+			this.loadedLocally = true;
+			this.#schedule();
+		});
+		const provider = new WebsocketProvider(wsOrigin + YJS_PATH, this.room, this.doc, {
+			// A refused change must never reach another tab before its compensation does.
+			disableBc: true,
+			maxBackoffTime: 5000
+		});
+		this.#provider = provider;
+		provider.awareness.setLocalStateField('user', this.user);
+		provider.on('status', ({ status }: { status: string }) => {
+			this.connected = status === 'connected';
+			if (!this.connected) this.synced = false;
+		});
+		provider.on('sync', (isSynced: boolean) => {
+			this.synced = isSynced;
+			if (isSynced) this.pendingChanges = 0;
+		});
+		provider.awareness.on('change', () => this.#readAwareness());
+
+		const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io({
+			path: SOCKET_IO_PATH,
+			withCredentials: true,
+			transports: ['websocket']
+		});
+		this.#socket = socket;
+		const join = () =>
+			socket.emit('join', { room: this.room }, (result) => {
+				if (result.ok) this.#setPresence(result.presence);
+			});
+		socket.on('connect', join);
+		socket.on('verdict', (event) => {
+			if (event.room !== this.room) return;
+			const shown: ShownVerdict = { ...event, key: ++this.#verdictKey, at: Date.now() };
+			this.verdicts = [...this.verdicts.slice(-4), shown];
+		});
+		socket.on('presence', (event) => {
+			if (event.room === this.room) this.#setPresence(event);
+		});
+		socket.on('frames', (event) => {
+			if (event.room !== this.room) return;
+			const next = { ...this.frames };
+			for (const [clientId, rows] of Object.entries(groupFrames(event.frames))) {
+				const kept = (next[clientId] ?? []).filter((r) => !rows.some((n) => n.period === r.period));
+				next[clientId] = [...kept, ...rows];
+			}
+			this.frames = next;
+		});
+		socket.on('session:ended', () => {
+			this.sessionEnded = true;
+		});
+	}
+
+	dismissVerdict(key: number): void {
+		this.verdicts = this.verdicts.filter((v) => v.key !== key);
+	}
+
+	huddle(date: IsoDate): HuddleDay {
+		void this.huddleVersion;
+		return readHuddle(this.doc, date);
+	}
+
+	/** Marks a person away (or back, with `null`); the server hands their visits back. */
+	setAbsence(
+		staffId: string,
+		date: IsoDate,
+		dayParts: AbsenceSetPayload['dayParts']
+	): Promise<AbsenceSetResult> {
+		const socket = this.#socket;
+		if (!socket?.connected) {
+			return Promise.resolve({ ok: false, error: 'internal' });
+		}
+		return new Promise((resolve) => {
+			socket
+				.timeout(10_000)
+				.emit(
+					'absence:set',
+					{ staffId, date, dayParts, idempotencyKey: crypto.randomUUID() },
+					(err: Error | null, result: AbsenceSetResult) =>
+						resolve(err ? { ok: false, error: 'internal' } : result)
+				);
+		});
+	}
+
+	/**
+	 * Whether every change made on this device has reached the server. Logging out waits for
+	 * this, or warns, before the device's copy is cleared.
+	 */
+	get allSaved(): boolean {
+		return this.syncState === 'saved';
+	}
+
+	/** Closes the sockets; the local copy stays for next time. */
+	destroy(): void {
+		this.#socket?.disconnect();
+		this.#provider?.destroy();
+		void this.#local?.destroy();
+		this.doc.destroy();
+	}
+
+	#schedule() {
+		if (this.#scheduled) return;
+		this.#scheduled = true;
+		queueMicrotask(() => {
+			this.#scheduled = false;
+			this.visits = visitsOf(this.doc);
+			this.absences = readAbsences(this.doc);
+			this.signals = readSignals(this.doc);
+			this.huddleVersion += 1;
+		});
+	}
+
+	#setPresence(event: PresenceEvent) {
+		this.present = event.users;
+	}
+
+	#readAwareness() {
+		// Presence comes from the server (one entry per person, however many devices); the
+		// awareness states add people whose socket.io channel has not joined yet.
+		const provider = this.#provider;
+		if (!provider) return;
+		const known = new Map(this.present.map((p) => [p.id, p]));
+		for (const state of provider.awareness.getStates().values()) {
+			const user = (state as { user?: BoardUser }).user;
+			if (user && !known.has(user.id)) known.set(user.id, { ...user, devices: 1 });
+		}
+		if (known.size !== this.present.length) this.present = [...known.values()];
+	}
+}
+
+function groupFrames(rows: FrameRow[]): Record<string, FrameRow[]> {
+	const grouped: Record<string, FrameRow[]> = {};
+	for (const row of rows) (grouped[row.clientId] ??= []).push(row);
+	return grouped;
+}
+
+/** Clears every board kept on this device (at logout, so the next person sees nothing). */
+export async function clearLocalBoards(): Promise<void> {
+	if (typeof indexedDB === 'undefined' || !indexedDB.databases) return;
+	const databases = await indexedDB.databases();
+	await Promise.all(
+		databases
+			.filter((d) => d.name?.startsWith('board:'))
+			.map(
+				(d) =>
+					new Promise<void>((resolve) => {
+						const request = indexedDB.deleteDatabase(d.name!);
+						request.onsuccess = request.onerror = request.onblocked = () => resolve();
+					})
+			)
+	);
+}
