@@ -13,10 +13,29 @@ export default defineConfig({
 	],
 	server: { port: 5173 },
 	test: {
-		include: ['src/**/*.spec.ts', 'tests/integration/**/*.spec.ts'],
 		expect: { requireAssertions: true },
 		testTimeout: 20_000,
 		hookTimeout: 60_000,
-		pool: 'forks'
+		pool: 'forks',
+		projects: [
+			{
+				extends: true,
+				test: {
+					name: 'server',
+					environment: 'node',
+					include: ['src/**/*.spec.ts', 'tests/integration/**/*.spec.ts'],
+					exclude: ['src/**/*.svelte.spec.ts']
+				}
+			},
+			{
+				extends: true,
+				resolve: { conditions: ['browser'] },
+				test: {
+					name: 'components',
+					environment: 'jsdom',
+					include: ['src/**/*.svelte.spec.ts']
+				}
+			}
+		]
 	}
 });

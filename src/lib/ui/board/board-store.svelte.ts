@@ -50,6 +50,13 @@ export interface ShownVerdict extends VerdictEvent {
 	at: number;
 }
 
+/** Boards open on this device, so logging out can wait for (or warn about) unsent changes. */
+const openBoards = new Set<BoardStore>();
+
+export function unsavedBoards(): number {
+	return [...openBoards].filter((b) => b.pendingChanges > 0 || !b.allSaved).length;
+}
+
 export class BoardStore {
 	readonly room: string;
 	readonly doc = new Y.Doc();
@@ -101,6 +108,7 @@ export class BoardStore {
 
 	/** Opens local storage, the Yjs socket and the socket.io channel (browser only). */
 	connect(): void {
+		openBoards.add(this);
 		const wsOrigin = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}`;
 		this.#local = new IndexeddbPersistence(this.room, this.doc);
 		void this.#local.whenSynced.then(() => {
@@ -198,6 +206,7 @@ export class BoardStore {
 
 	/** Closes the sockets; the local copy stays for next time. */
 	destroy(): void {
+		openBoards.delete(this);
 		this.#socket?.disconnect();
 		this.#provider?.destroy();
 		void this.#local?.destroy();
