@@ -1,7 +1,8 @@
 /**
  * Absences on the board (DESIGN.md §5): who is away which day, the whole day or some day
  * parts. The relational `absence` table is authoritative; the server mirrors it into the doc
- * with the `absence:set` command, so every screen shows it at once and offline.
+ * with the `absence:set` command, so every screen shows it at once and offline; the server
+ * puts back any direct edit of the doc's absences.
  */
 import * as Y from 'yjs';
 import { DAY_PARTS, type DayPart, type IsoDate } from '$lib/domain/types';
@@ -64,4 +65,36 @@ export function isAbsent(
 	const value = absences[staffId]?.[date];
 	if (!value) return false;
 	return value === 'day' || dayPart === undefined || value.includes(dayPart);
+}
+
+/**
+ * Makes the board's absences equal to `value`, touching only what differs. The server uses it
+ * to mirror the absence table into the doc and to put back direct edits: absences are changed
+ * with the `absence:set` command, never by editing the doc.
+ */
+export function replaceAbsences(
+	doc: Y.Doc,
+	value: Record<string, Record<IsoDate, AbsenceValue>>
+): void {
+	doc.transact(() => {
+		const absences = absencesMap(doc);
+		for (const [staffId, days] of [...absences.entries()]) {
+			const wanted = value[staffId];
+			if (!wanted || !(days instanceof Y.Map)) {
+				absences.delete(staffId);
+				continue;
+			}
+			for (const date of [...(days as Y.Map<unknown>).keys()]) {
+				if (!(date in wanted)) (days as Y.Map<unknown>).delete(date);
+			}
+		}
+		for (const [staffId, days] of Object.entries(value)) {
+			for (const [date, absenceValue] of Object.entries(days)) {
+				const current = (absences.get(staffId) as Y.Map<unknown> | undefined)?.get(date);
+				if (JSON.stringify(normaliseAbsence(current)) !== JSON.stringify(absenceValue)) {
+					markAbsent(doc, staffId, date, absenceValue);
+				}
+			}
+		}
+	});
 }

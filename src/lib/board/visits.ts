@@ -290,14 +290,14 @@ export function writeVisitState(doc: Y.Doc, state: BoardVisit): VisitKey[] {
 	const changed: VisitKey[] = [];
 	doc.transact(() => {
 		const visits = visitsMap(doc);
-		let map = visits.get(state.id);
-		if (!(map instanceof Y.Map)) {
+		const existing = visits.get(state.id);
+		if (!(existing instanceof Y.Map)) {
 			createVisit(doc, { ...state, assignees: state.assignees });
 			changed.push('clientId', 'date', 'dayPart', 'services', 'minutes', 'assignees', 'rank');
 			changed.push('status', 'note');
 			return;
 		}
-		map = map as Y.Map<unknown>;
+		const map = existing as Y.Map<unknown>;
 		for (const key of ['clientId', 'date', 'dayPart', 'minutes', 'rank', 'status'] as const) {
 			if (map.get(key) !== state[key]) {
 				map.set(key, state[key]);

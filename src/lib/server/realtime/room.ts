@@ -1,0 +1,713 @@
+/**
+ * One open board: the authoritative Y.Doc of a team's week, its y-websocket connections and
+ * awareness, and the pipeline every change goes through — judge, compensate, commit, relay.
+ *
+ * All work on the doc runs in one queue per room, so a change is judged against exactly the
+ * state it was applied to. Sends to the connections run in a second queue that waits for
+ * each change's commit, so no peer ever sees an update that a crash could lose (§6), and
+ * every peer sees changes in the order they were applied.
+ */
+import type { WebSocket } from 'ws';
+import * as Y from 'yjs';
+import {
+	applyAwarenessUpdate,
+	Awareness,
+	encodeAwarenessUpdate,
+	removeAwarenessStates
+} from 'y-protocols/awareness';
+import { decisionCovering, framePeriodOf, datesOfIsoWeek } from '$lib/domain/periods';
+import { frameFigures } from '$lib/domain/frame';
+import type { FramePeriodRange } from '$lib/domain/types';
+import { readAbsences, replaceAbsences, type BoardVisit } from '$lib/board';
+import type { FrameRow } from '$lib/realtime/protocol';
+import { CLOSE_CODES } from '$lib/realtime/protocol';
+import type { SessionUser } from '../auth/session';
+import { BoardAuthority, type Judge, type Settled } from './authority';
+import type { BoardAuditRow, BoardStore, BoardWrite, PlannedVisitRow } from './board-store';
+import { inPeriod, usedMinutes, type TeamContext, type TeamContextSource } from './context';
+import { createJudge } from './judge';
+import { TokenBucket } from './rate-limit';
+import { checkIncomingUpdate } from './update-check';
+import type { BoardWriter } from './writer';
+import {
+	awarenessMessage,
+	MalformedMessage,
+	parseMessage,
+	syncStep1Message,
+	syncStep2Message,
+	updateMessage
+} from './yjs-protocol';
+
+export interface Logger {
+	info(message: string, data?: Record<string, unknown>): void;
+	warn(message: string, data?: Record<string, unknown>): void;
+	error(message: string, data?: Record<string, unknown>): void;
+}
+
+/** Who is behind a connection or a command. */
+export interface Actor {
+	user: SessionUser;
+	sessionId: string;
+	/** The device for the audit log: its user agent, or `board`. */
+	device: string;
+}
+
+export interface RoomOptions {
+	/** Context older than this is refreshed in the background while the old one is used. */
+	contextTtlMs: number;
+	/** Context older than this is reloaded before the next change is judged. */
+	contextMaxAgeMs: number;
+	/** Updates in the log before the room is compacted into a snapshot. */
+	compactEvery: number;
+	/** An unused room is unloaded after this long. */
+	idleMs: number;
+	/** Messages per connection: burst and per second. */
+	messageBurst: number;
+	messagesPerSecond: number;
+	/** Bytes per connection: burst and per second. */
+	byteBurst: number;
+	bytesPerSecond: number;
+	/** A connection that lets this much pile up unsent is too slow and is closed. */
+	maxBufferedBytes: number;
+	/** A change by the same person to the same visit within this time shares one audit row. */
+	auditCoalesceMs: number;
+}
+
+export interface RoomEvents {
+	verdicts(room: Room, author: Actor, settled: Settled, ctx: TeamContext): void;
+	framesChanged(room: Room, clientIds: string[]): void;
+	presenceChanged(room: Room): void;
+	/** True while some socket.io client follows the room (keeps it loaded). */
+	hasSubscribers(room: string): boolean;
+}
+
+export interface RoomHost {
+	store: BoardStore;
+	writer: BoardWriter;
+	contexts: TeamContextSource;
+	log: Logger;
+	options: RoomOptions;
+	events: RoomEvents;
+	/** Minutes of `clientId` planned in `period` on boards other than `room`. */
+	plannedElsewhere(
+		ctx: TeamContext,
+		room: string,
+		clientId: string,
+		period: FramePeriodRange,
+		excludeId?: string | null
+	): number;
+	/** Called once the room is unloaded (or failed) and must no longer be handed out. */
+	roomClosed(room: Room): void;
+}
+
+export class YConnection {
+	readonly awarenessIds = new Set<number>();
+	closed = false;
+	private readonly messages: TokenBucket;
+	private readonly bytes: TokenBucket;
+
+	constructor(
+		readonly ws: WebSocket,
+		readonly actor: Actor,
+		readonly room: Room,
+		options: RoomOptions
+	) {
+		this.messages = new TokenBucket(options.messageBurst, options.messagesPerSecond);
+		this.bytes = new TokenBucket(options.byteBurst, options.bytesPerSecond);
+	}
+
+	/** False when the connection went over its rate limit. */
+	admit(size: number): boolean {
+		return this.messages.take(1) && this.bytes.take(size);
+	}
+
+	send(data: Uint8Array, maxBuffered: number): void {
+		if (this.closed || this.ws.readyState !== this.ws.OPEN) return;
+		if (this.ws.bufferedAmount > maxBuffered) {
+			this.close(CLOSE_CODES.policy, 'too slow');
+			return;
+		}
+		this.ws.send(data, { binary: true });
+	}
+
+	close(code: number, reason: string): void {
+		if (this.closed) return;
+		this.closed = true;
+		try {
+			this.ws.close(code, reason);
+		} catch {
+			this.ws.terminate();
+		}
+		this.room.removeConnection(this);
+	}
+}
+
+type RoomState = 'loading' | 'open' | 'closing' | 'closed';
+
+export class Room {
+	readonly doc = new Y.Doc();
+	readonly awareness = new Awareness(this.doc);
+	readonly connections = new Set<YConnection>();
+	authority!: BoardAuthority;
+	state: RoomState = 'loading';
+	/** Resolves once the room is loaded (rejects when it cannot be). */
+	readonly ready: Promise<void>;
+	/** Resolves once the room is unloaded. */
+	readonly closed: Promise<void>;
+	private resolveClosed!: () => void;
+	private tasks: Promise<unknown> = Promise.resolve();
+	private sends: Promise<void> = Promise.resolve();
+	private ctx: TeamContext | null = null;
+	private ctxLoading: Promise<TeamContext> | null = null;
+	private mirroredFrom: TeamContext | null = null;
+	private lastCommittedId = 0;
+	private updatesSinceCompaction = 0;
+	private compacting = false;
+	private idleTimer: ReturnType<typeof setTimeout> | null = null;
+	private readonly audited = new Map<string, number>();
+	/** Commands in flight that keep the room from unloading. */
+	private holds = 0;
+	/** Figures for the benchmark and tests. */
+	readonly stats = { updates: 0, refused: 0, verdicts: 0 };
+
+	constructor(
+		readonly name: string,
+		readonly teamId: string,
+		readonly week: string,
+		private readonly host: RoomHost
+	) {
+		this.awareness.setLocalState(null);
+		this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
+		this.awareness.on(
+			'update',
+			(
+				{ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
+				origin: unknown
+			) => {
+				const changedIds = [...added, ...updated, ...removed];
+				if (origin instanceof YConnection) {
+					for (const id of [...added, ...updated]) origin.awarenessIds.add(id);
+					for (const id of removed) origin.awarenessIds.delete(id);
+				}
+				const message = awarenessMessage(encodeAwarenessUpdate(this.awareness, changedIds));
+				for (const conn of this.connections) conn.send(message, this.host.options.maxBufferedBytes);
+			}
+		);
+		this.ready = this.enqueue(() => this.load());
+		this.ready.catch(() => {});
+	}
+
+	/** The context the room judged with last (undefined before it loaded). */
+	get currentContext(): TeamContext | undefined {
+		return this.ctx ?? undefined;
+	}
+
+	/** The team context as of now (loaded or refreshed as the options say). */
+	async context(): Promise<TeamContext> {
+		const { contextTtlMs, contextMaxAgeMs } = this.host.options;
+		const age = this.ctx ? Date.now() - this.ctx.loadedAt : Infinity;
+		if (this.ctx && age <= contextTtlMs) return this.ctx;
+		const reload = (this.ctxLoading ??= this.host.contexts
+			.load(this.teamId, this.week, this.name)
+			.then((ctx) => {
+				if (!ctx) throw new Error('the board has no team');
+				this.ctx = ctx;
+				return ctx;
+			})
+			.finally(() => (this.ctxLoading = null)));
+		if (this.ctx && age <= contextMaxAgeMs) {
+			reload.catch((error) => this.host.log.warn('board context refresh failed', { error }));
+			return this.ctx;
+		}
+		return reload;
+	}
+
+	/** Drops the cached context, so the next change is judged on fresh data. */
+	invalidateContext(): void {
+		if (this.ctx) this.ctx = { ...this.ctx, loadedAt: 0 };
+	}
+
+	/** Runs `fn` in the room's queue, after everything queued before it. */
+	enqueue<T>(fn: () => T | Promise<T>): Promise<T> {
+		const run = this.tasks.then(fn);
+		this.tasks = run.catch(() => {});
+		return run;
+	}
+
+	private async load(): Promise<void> {
+		const stored = await this.host.store.load(this.name);
+		Y.transact(
+			this.doc,
+			() => {
+				if (stored.snapshot) Y.applyUpdate(this.doc, stored.snapshot);
+				for (const update of stored.updates) Y.applyUpdate(this.doc, update);
+			},
+			'storage'
+		);
+		if (this.doc.store.pendingStructs || this.doc.store.pendingDs) {
+			this.host.log.warn('stored board has gaps; clients will fill them on sync', {
+				room: this.name
+			});
+		}
+		this.lastCommittedId = stored.lastId;
+		this.updatesSinceCompaction = stored.updates.length;
+		this.authority = new BoardAuthority(this.doc);
+		const ctx = await this.context();
+		this.mirrorAbsences(ctx);
+		this.state = 'open';
+		this.scheduleIdleCheck();
+	}
+
+	/** Keeps the board's absences equal to the absence table (call inside the queue). */
+	private mirrorAbsences(ctx: TeamContext): void {
+		if (this.mirroredFrom === ctx) return;
+		this.mirroredFrom = ctx;
+		if (sameAbsences(readAbsences(this.doc), ctx.absences)) return;
+		this.commitServerChange(() => replaceAbsences(this.doc, ctx.absences), null, ctx);
+	}
+
+	addConnection(ws: WebSocket, actor: Actor): YConnection {
+		const conn = new YConnection(ws, actor, this, this.host.options);
+		this.connections.add(conn);
+		this.cancelIdle();
+		ws.on('message', (data: Buffer, isBinary: boolean) => this.receive(conn, data, isBinary));
+		ws.on('close', () => conn.close(1000, 'closed'));
+		ws.on('error', () => conn.close(1011, 'error'));
+		void this.enqueue(() => {
+			if (conn.closed) return;
+			// Ask the client for what it has that the server lacks (offline work).
+			conn.send(syncStep1Message(this.doc), this.host.options.maxBufferedBytes);
+			const states = [...this.awareness.getStates().keys()];
+			if (states.length > 0) {
+				conn.send(
+					awarenessMessage(encodeAwarenessUpdate(this.awareness, states)),
+					this.host.options.maxBufferedBytes
+				);
+			}
+		});
+		this.host.events.presenceChanged(this);
+		return conn;
+	}
+
+	removeConnection(conn: YConnection): void {
+		if (!this.connections.delete(conn)) return;
+		if (conn.awarenessIds.size > 0) {
+			removeAwarenessStates(this.awareness, [...conn.awarenessIds], null);
+		}
+		this.host.events.presenceChanged(this);
+		this.scheduleIdleCheck();
+	}
+
+	private receive(conn: YConnection, data: Buffer, isBinary: boolean): void {
+		if (conn.closed) return;
+		if (!isBinary) return conn.close(CLOSE_CODES.malformed, 'binary frames only');
+		if (!conn.admit(data.byteLength)) return conn.close(CLOSE_CODES.policy, 'rate limit');
+		let message;
+		try {
+			message = parseMessage(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+		} catch (error) {
+			if (error instanceof MalformedMessage) return conn.close(CLOSE_CODES.malformed, 'malformed');
+			throw error;
+		}
+		switch (message.kind) {
+			case 'awareness':
+				try {
+					applyAwarenessUpdate(this.awareness, message.update, conn);
+				} catch {
+					conn.close(CLOSE_CODES.malformed, 'malformed awareness');
+				}
+				return;
+			case 'query-awareness': {
+				const states = [...this.awareness.getStates().keys()];
+				conn.send(
+					awarenessMessage(encodeAwarenessUpdate(this.awareness, states)),
+					this.host.options.maxBufferedBytes
+				);
+				return;
+			}
+			case 'sync-step-1': {
+				const stateVector = message.stateVector;
+				void this.enqueue(() => {
+					if (this.state !== 'open' && this.state !== 'closing') return;
+					const diff = Y.encodeStateAsUpdate(this.doc, stateVector);
+					// Everything in `diff` was applied before now, so it is committed once the
+					// sends queued so far have gone out.
+					void this.afterCommits(null, () => conn.send(syncStep2Message(diff), this.maxBuffered));
+				});
+				return;
+			}
+			case 'update': {
+				const update = message.update;
+				void this.enqueue(() => this.handleUpdate(conn, update)).catch((error) => this.fail(error));
+				return;
+			}
+		}
+	}
+
+	private get maxBuffered() {
+		return this.host.options.maxBufferedBytes;
+	}
+
+	/** Judges one client update: the heart of the authority. */
+	private async handleUpdate(conn: YConnection, update: Uint8Array): Promise<void> {
+		if (this.state !== 'open' && this.state !== 'closing') return;
+		const ctx = await this.context();
+		this.mirrorAbsences(ctx);
+		const check = checkIncomingUpdate(this.doc, update);
+		if (!check.ok) {
+			conn.close(
+				check.reason === 'malformed' ? CLOSE_CODES.malformed : CLOSE_CODES.policy,
+				check.reason
+			);
+			return;
+		}
+		const before = new Map(this.authority.accepted);
+		let applied;
+		try {
+			applied = this.authority.apply(update, conn);
+		} catch (error) {
+			// Yjs failed half-way through a decodable update: the doc can no longer be trusted.
+			conn.close(CLOSE_CODES.malformed, 'malformed');
+			throw error;
+		}
+		if (!applied.update && applied.touched.size === 0) return;
+		const foreign =
+			applied.newIds.length > 0
+				? new Set((await this.host.store.visitsElsewhere(this.name, applied.newIds)).keys())
+				: undefined;
+		const settled = this.authority.settle(applied, this.judge(ctx), {
+			foreign,
+			absences: ctx.absences
+		});
+		this.stats.updates++;
+		if (settled.verdicts.length > 0) this.stats.refused++;
+
+		const updates = [applied.update, settled.compensation].filter((u): u is Uint8Array => !!u);
+		const write = this.writeFor(ctx, updates, settled.changed, before, conn.actor, settled);
+		const commit = this.host.writer.write(write);
+		const framesFor = changedFrameClients(settled.changed, before);
+		void this.afterCommits(commit, () => {
+			const toPeers =
+				applied.update && settled.compensation
+					? Y.mergeUpdates([applied.update, settled.compensation])
+					: (applied.update ?? settled.compensation);
+			if (toPeers) {
+				const message = updateMessage(toPeers);
+				for (const peer of this.connections) {
+					if (peer !== conn) peer.send(message, this.maxBuffered);
+				}
+			}
+			if (settled.compensation) conn.send(updateMessage(settled.compensation), this.maxBuffered);
+			if (settled.verdicts.length > 0) {
+				this.stats.verdicts += settled.verdicts.length;
+				this.host.events.verdicts(this, conn.actor, settled, ctx);
+			}
+			if (framesFor.length > 0) this.host.events.framesChanged(this, framesFor);
+		});
+	}
+
+	/**
+	 * Applies a change of the server's own (a command) and commits and relays it like any
+	 * other; resolves once it is committed.
+	 */
+	commitServerChange(
+		fn: () => void,
+		actor: Actor | null,
+		ctx: TeamContext
+	): { changed: Map<string, BoardVisit | null>; committed: Promise<void> } {
+		const before = new Map(this.authority.accepted);
+		const { update, changed } = this.authority.change(fn);
+		if (!update) return { changed, committed: Promise.resolve() };
+		const write = this.writeFor(ctx, [update], changed, before, actor, null);
+		const commit = this.host.writer.write(write);
+		const framesFor = changedFrameClients(changed, before);
+		const committed = this.afterCommits(commit, () => {
+			const message = updateMessage(update);
+			for (const peer of this.connections) peer.send(message, this.maxBuffered);
+			if (framesFor.length > 0) this.host.events.framesChanged(this, framesFor);
+		});
+		return { changed, committed };
+	}
+
+	/** Runs `fn` in the room's queue with a fresh context; the room stays loaded meanwhile. */
+	async exclusive<T>(fn: (ctx: TeamContext) => T | Promise<T>): Promise<T> {
+		this.holds++;
+		this.cancelIdle();
+		try {
+			await this.ready;
+			return await this.enqueue(async () => {
+				if (this.state !== 'open') throw new RoomClosingError();
+				const ctx = await this.context();
+				this.mirrorAbsences(ctx);
+				return fn(ctx);
+			});
+		} finally {
+			this.holds--;
+			this.scheduleIdleCheck();
+		}
+	}
+
+	/** The rules, as this room applies them right now. */
+	judge(ctx: TeamContext): Judge {
+		return createJudge(
+			ctx,
+			this.week,
+			(clientId, period, excludeId) =>
+				this.plannedMinutes(clientId, period, excludeId) +
+				this.host.plannedElsewhere(ctx, this.name, clientId, period, excludeId)
+		);
+	}
+
+	/** Estimates of the client's planned visits on this board in `period`. */
+	plannedMinutes(clientId: string, period: FramePeriodRange, excludeId: string | null): number {
+		let sum = 0;
+		for (const v of this.authority?.accepted.values() ?? []) {
+			if (v.clientId === clientId && v.status === 'planned' && v.id !== excludeId) {
+				if (inPeriod(v.date, period)) sum += v.minutes;
+			}
+		}
+		return sum;
+	}
+
+	/** The client's frame figures for every frame period the board's week touches. */
+	frameRows(ctx: TeamContext, clientId: string): FrameRow[] {
+		const decisions = ctx.decisions.get(clientId) ?? [];
+		const periods = new Map<string, { period: FramePeriodRange; frameMinutes: number }>();
+		for (const date of datesOfIsoWeek(this.week)) {
+			const decision = decisionCovering(decisions, date);
+			if (!decision) continue;
+			const period = framePeriodOf(decision.framePeriod, date);
+			if (!periods.has(period.key))
+				periods.set(period.key, { period, frameMinutes: decision.frameMinutes });
+		}
+		return [...periods.values()].map(({ period, frameMinutes }) => {
+			const figures = frameFigures({
+				frameMinutes,
+				usedMinutes: usedMinutes(ctx, clientId, period),
+				plannedMinutes:
+					this.plannedMinutes(clientId, period, null) +
+					this.host.plannedElsewhere(ctx, this.name, clientId, period),
+				toleranceMinutes: ctx.toleranceMinutes
+			});
+			return {
+				clientId,
+				period: period.key,
+				frameMinutes,
+				usedMinutes: figures.usedMinutes,
+				plannedMinutes: figures.plannedMinutes,
+				leftMinutes: figures.leftMinutes
+			};
+		});
+	}
+
+	private writeFor(
+		ctx: TeamContext,
+		updates: Uint8Array[],
+		changed: Map<string, BoardVisit | null>,
+		before: Map<string, BoardVisit>,
+		actor: Actor | null,
+		settled: Settled | null
+	): BoardWrite {
+		const upserts: PlannedVisitRow[] = [];
+		const removals: string[] = [];
+		const audit: BoardAuditRow[] = [];
+		const refused = new Map(settled?.verdicts.map((v) => [v.visitId, v.violation.rule]) ?? []);
+		const now = Date.now();
+		const ids = new Set([...changed.keys(), ...refused.keys()]);
+		for (const id of ids) {
+			const visit = changed.get(id);
+			if (visit) upserts.push(projectionRow(ctx, this.name, visit));
+			else if (changed.has(id)) removals.push(id);
+			const clientId = visit?.clientId ?? before.get(id)?.clientId ?? null;
+			const key = `${actor?.user.id ?? 'server'}|${id}`;
+			const coalesce =
+				!refused.has(id) &&
+				visit &&
+				now - (this.audited.get(key) ?? -Infinity) < this.host.options.auditCoalesceMs;
+			if (coalesce || (!visit && !before.has(id) && !refused.has(id))) continue;
+			this.audited.set(key, now);
+			audit.push({
+				organisationId: ctx.organisationId,
+				unitId: ctx.unitId,
+				staffId: actor?.user.id ?? null,
+				clientId: clientId && ctx.clients.has(clientId) ? clientId : null,
+				device: actor?.device || 'board',
+				detail: {
+					what: 'visit',
+					id,
+					room: this.name,
+					...(visit ? {} : { removed: true }),
+					...(refused.has(id) ? { refused: refused.get(id) } : {})
+				}
+			});
+		}
+		if (this.audited.size > 10_000) this.audited.clear();
+		return { room: this.name, updates, upserts, removals, audit };
+	}
+
+	/**
+	 * Queues `send` to run once `commit` (and every commit queued before it) is durable. A
+	 * failed commit fails the room: its doc holds a change nobody may see.
+	 */
+	private afterCommits(commit: Promise<number> | null, send: () => void): Promise<void> {
+		const step = this.sends.then(async () => {
+			if (commit) {
+				const id = await commit;
+				this.lastCommittedId = Math.max(this.lastCommittedId, id);
+				this.updatesSinceCompaction++;
+			}
+			if (this.state === 'closed') return;
+			send();
+		});
+		this.sends = step.catch((error) => this.fail(error));
+		if (commit && this.updatesSinceCompaction >= this.host.options.compactEvery) {
+			void this.sends.then(() => this.compact());
+		}
+		return step;
+	}
+
+	/**
+	 * Writes the whole doc as a snapshot and drops the updates it contains. The doc is read in
+	 * the queue, between changes, so a snapshot never holds a change not yet judged.
+	 */
+	async compact(): Promise<void> {
+		if (this.compacting || this.state === 'closed' || this.updatesSinceCompaction === 0) return;
+		this.compacting = true;
+		try {
+			await this.sends;
+			const count = this.updatesSinceCompaction;
+			const { data, upToId } = await this.enqueue(() => ({
+				data: Y.encodeStateAsUpdate(this.doc),
+				upToId: this.lastCommittedId
+			}));
+			await this.host.store.compact(this.name, data, upToId);
+			this.updatesSinceCompaction = Math.max(0, this.updatesSinceCompaction - count);
+		} catch (error) {
+			this.host.log.warn('board compaction failed', { room: this.name, error: String(error) });
+		} finally {
+			this.compacting = false;
+		}
+	}
+
+	private cancelIdle(): void {
+		if (this.idleTimer) clearTimeout(this.idleTimer);
+		this.idleTimer = null;
+	}
+
+	/** Unloads the room once nobody has used it for `idleMs`. */
+	scheduleIdleCheck(): void {
+		this.cancelIdle();
+		if (this.state !== 'open' || !this.idle()) return;
+		this.idleTimer = setTimeout(() => {
+			this.idleTimer = null;
+			if (this.idle()) void this.unload();
+		}, this.host.options.idleMs);
+		this.idleTimer.unref?.();
+	}
+
+	private idle(): boolean {
+		return (
+			this.connections.size === 0 && this.holds === 0 && !this.host.events.hasSubscribers(this.name)
+		);
+	}
+
+	/** Persists what is pending, compacts, and closes the room. */
+	async unload(code: number = CLOSE_CODES.goingAway): Promise<void> {
+		if (this.state === 'closing' || this.state === 'closed') return this.closed;
+		this.state = 'closing';
+		this.cancelIdle();
+		for (const conn of [...this.connections]) conn.close(code, 'board unloaded');
+		try {
+			await this.tasks;
+			await this.sends;
+			await this.compact();
+		} finally {
+			this.finish();
+		}
+	}
+
+	/** Stops at once without persisting anything more: what a crash would leave. */
+	abandon(): void {
+		this.state = 'closing';
+		for (const conn of [...this.connections]) {
+			conn.closed = true;
+			conn.ws.terminate();
+		}
+		this.finish();
+	}
+
+	fail(error: unknown): void {
+		if (this.state === 'closed') return;
+		this.host.log.error('board failed; clients will reload it', {
+			room: this.name,
+			error: String(error)
+		});
+		for (const conn of [...this.connections]) conn.close(1011, 'board failed');
+		this.finish();
+	}
+
+	private finish(): void {
+		if (this.state === 'closed') return;
+		this.state = 'closed';
+		this.cancelIdle();
+		this.awareness.destroy();
+		this.host.roomClosed(this);
+		this.resolveClosed();
+	}
+}
+
+function projectionRow(ctx: TeamContext, room: string, v: BoardVisit): PlannedVisitRow {
+	return {
+		id: v.id,
+		organisationId: ctx.organisationId,
+		teamId: ctx.teamId,
+		clientId: v.clientId,
+		room,
+		date: v.date,
+		dayPart: v.dayPart,
+		minutes: v.minutes,
+		status: v.status,
+		services: v.services,
+		assignees: v.assignees
+	};
+}
+
+/** Clients whose frame figures a change moved (minutes, status, date or client). */
+function changedFrameClients(
+	changed: Map<string, BoardVisit | null>,
+	before: Map<string, BoardVisit>
+): string[] {
+	const clients = new Set<string>();
+	for (const [id, now] of changed) {
+		const was = before.get(id);
+		const same =
+			was &&
+			now &&
+			was.clientId === now.clientId &&
+			was.minutes === now.minutes &&
+			was.status === now.status &&
+			was.date === now.date;
+		if (same) continue;
+		if (was) clients.add(was.clientId);
+		if (now) clients.add(now.clientId);
+	}
+	return [...clients];
+}
+
+function sameAbsences(a: TeamContext['absences'], b: TeamContext['absences']): boolean {
+	const flat = (value: TeamContext['absences']) =>
+		Object.entries(value)
+			.flatMap(([staffId, days]) =>
+				Object.entries(days).map(([date, v]) => `${staffId}|${date}|${String(v)}`)
+			)
+			.sort()
+			.join(',');
+	return flat(a) === flat(b);
+}
+
+/** The room began to unload; the caller opens it again. */
+export class RoomClosingError extends Error {
+	constructor() {
+		super('board is closing');
+	}
+}

@@ -1,0 +1,136 @@
+/**
+ * The open boards of this process. Each board doc has exactly one authoritative copy here
+ * while anybody uses it; frame checks see the planned visits of every other open week of the
+ * team from memory and of closed weeks from the projection.
+ */
+import { parseBoardRoom } from '$lib/board/schema';
+import type { FramePeriodRange } from '$lib/domain/types';
+import type { BoardStore } from './board-store';
+import { externalVisitsOf, inPeriod, type TeamContext, type TeamContextSource } from './context';
+import {
+	Room,
+	RoomClosingError,
+	type Logger,
+	type RoomEvents,
+	type RoomHost,
+	type RoomOptions
+} from './room';
+import type { BoardWriter } from './writer';
+
+export class RoomManager implements RoomHost {
+	readonly rooms = new Map<string, Room>();
+	events: RoomEvents = {
+		verdicts: () => {},
+		framesChanged: () => {},
+		presenceChanged: () => {},
+		hasSubscribers: () => false
+	};
+	private closing = false;
+
+	constructor(
+		readonly store: BoardStore,
+		readonly writer: BoardWriter,
+		readonly contexts: TeamContextSource,
+		readonly log: Logger,
+		readonly options: RoomOptions
+	) {}
+
+	/** The open room `name`, loading it first when needed. */
+	async acquire(name: string): Promise<Room> {
+		for (;;) {
+			if (this.closing) throw new Error('realtime is shutting down');
+			let room = this.rooms.get(name);
+			if (!room) {
+				const parsed = parseBoardRoom(name);
+				if (!parsed) throw new Error(`not a board room: ${name}`);
+				room = new Room(name, parsed.teamId, parsed.week, this);
+				this.rooms.set(name, room);
+				const loading = room;
+				loading.ready.catch((error) => {
+					this.log.error('board could not be loaded', { room: name, error: String(error) });
+					loading.fail(error);
+				});
+			}
+			await room.ready;
+			if (room.state === 'open') return room;
+			await room.closed;
+		}
+	}
+
+	/** Runs `fn` in the room's queue with fresh context, reopening a room that was unloading. */
+	async withRoom<T>(
+		name: string,
+		fn: (room: Room, ctx: TeamContext) => T | Promise<T>,
+		opts: { freshContext?: boolean } = {}
+	): Promise<T> {
+		for (;;) {
+			const room = await this.acquire(name);
+			try {
+				if (opts.freshContext) room.invalidateContext();
+				return await room.exclusive((ctx) => fn(room, ctx));
+			} catch (error) {
+				if (!(error instanceof RoomClosingError)) throw error;
+			}
+		}
+	}
+
+	plannedElsewhere(
+		ctx: TeamContext,
+		roomName: string,
+		clientId: string,
+		period: FramePeriodRange,
+		excludeId: string | null = null
+	): number {
+		let sum = 0;
+		const loaded = new Set<string>();
+		for (const room of this.rooms.values()) {
+			if (room.teamId !== ctx.teamId || room.name === roomName || !room.authority) continue;
+			loaded.add(room.name);
+			sum += room.plannedMinutes(clientId, period, excludeId);
+		}
+		for (const v of externalVisitsOf(ctx, clientId)) {
+			if (v.status !== 'planned' || v.room === roomName || loaded.has(v.room)) continue;
+			if (v.id !== excludeId && inPeriod(v.date, period)) sum += v.minutes;
+		}
+		return sum;
+	}
+
+	roomClosed(room: Room): void {
+		if (this.rooms.get(room.name) !== room) return;
+		this.rooms.delete(room.name);
+		// Its visits now count from the projection, which the others' context may predate.
+		for (const other of this.rooms.values()) {
+			if (other.teamId === room.teamId) other.invalidateContext();
+		}
+	}
+
+	/** Makes every open board of `teamId` (or all) judge the next change on fresh data. */
+	invalidate(teamId?: string): void {
+		for (const room of this.rooms.values()) {
+			if (!teamId || room.teamId === teamId) room.invalidateContext();
+		}
+	}
+
+	/** Closes every connection of a session that ended. */
+	closeSession(sessionId: string, code: number): void {
+		for (const room of this.rooms.values()) {
+			for (const conn of [...room.connections]) {
+				if (conn.actor.sessionId === sessionId) conn.close(code, 'session ended');
+			}
+		}
+	}
+
+	/** Unloads every room after persisting it; with `hard`, drops them as a crash would. */
+	async close(opts: { hard?: boolean } = {}): Promise<void> {
+		this.closing = true;
+		const rooms = [...this.rooms.values()];
+		if (opts.hard) {
+			for (const room of rooms) room.abandon();
+			return;
+		}
+		await Promise.all(rooms.map((room) => room.unload()));
+		await this.writer.flush();
+	}
+}
+
+export type { Room, Logger, RoomOptions, BoardStore };
