@@ -2,8 +2,9 @@
  * Frame usage from the relational side (DESIGN.md §3 rule 3, §5 frames endpoint): how much of
  * each client's granted frame is used by recorded time and taken by visits still planned.
  *
- * Used time is the sum of *effective* time entries: a correction is a new row naming the row it
- * replaces, so a replaced row never counts and a corrected minute is never counted twice.
+ * Used time is the sum of *effective* time entries (rule T1): a correction is a new row naming
+ * the row it replaces, so a replaced row never counts and a corrected minute is never counted
+ * twice.
  * Planned time is the estimate of `planned_visit` rows still `planned`; a visit that is done is
  * counted through its recorded time instead, and cancelled or declined visits take nothing.
  */
@@ -148,7 +149,7 @@ async function usageOfSlots(
 			from slot
 			join time_entry te
 				on te.client_id = slot.client_id and te.date between slot.first_day and slot.last_day
-			where not exists (select 1 from time_entry c where c.corrects_id = te.id)
+			where ${effective(sql`te`)}
 			group by slot.n
 		),
 		planned as (
@@ -191,7 +192,7 @@ export async function clientFrameUsage(
 				from time_entry te
 				where te.client_id = ${clientId}::uuid
 					and te.date between ${period.start}::date and ${period.end}::date
-					and not exists (select 1 from time_entry c where c.corrects_id = te.id)
+					and ${effective(sql`te`)}
 			) as used,
 			(select coalesce(sum(pv.minutes), 0)::int
 				from planned_visit pv
@@ -202,6 +203,19 @@ export async function clientFrameUsage(
 	`);
 	const [row] = rowsOf<{ used: number; planned: number }>(result);
 	return { usedMinutes: Number(row.used), otherPlannedMinutes: Number(row.planned) };
+}
+
+/**
+ * The condition that time entry `te` counts (domain rule T1, `effectiveTimeEntries`): no row
+ * corrects it, and should two corrections name the same entry, only the later one counts.
+ */
+function effective(te: SQL): SQL {
+	return sql`not exists (select 1 from time_entry c where c.corrects_id = ${te}.id)
+		and (${te}.corrects_id is null or not exists (
+			select 1 from time_entry o
+			where o.corrects_id = ${te}.corrects_id
+				and (o.created_at, o.id) > (${te}.created_at, ${te}.id)
+		))`;
 }
 
 /** postgres.js answers raw statements with an array of rows, PGlite with `{ rows }`. */
