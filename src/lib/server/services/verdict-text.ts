@@ -215,7 +215,8 @@ function ruleSentences(v: VerdictViolation, facts: VerdictFacts, day: string): s
 
 /**
  * The verdict's message: the rule with its numbers, what would be allowed, and what the
- * server undid. `date` is the visit's date, for rules that name the day.
+ * server undid (nothing, for a command that was refused before it changed anything). `date`
+ * is the visit's date, for rules that name the day.
  */
 export function verdictMessage(
 	violation: VerdictViolation,
@@ -227,6 +228,7 @@ export function verdictMessage(
 	const day = date ? formatDate(date, locale) : '';
 	const sentences = ruleSentences(violation, facts, day);
 	let outcome: string;
+	if (undone.length === 0) return sentences.join(' ');
 	if (undone.includes('visit')) outcome = m.verdict_undone_removed({}, { locale });
 	else if (undone.length === 1 && undone[0] === 'status') {
 		outcome = m.verdict_undone_cancelled({}, { locale });

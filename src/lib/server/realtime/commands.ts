@@ -1,0 +1,387 @@
+/**
+ * Commands that change relational data and the boards together (DESIGN.md §4, §5): recorded
+ * time, absences and moving a visit to another week. Each carries an idempotency key; a
+ * replay answers as the first call did and changes nothing (§6).
+ */
+import { and, desc, eq, isNull, or } from 'drizzle-orm';
+import {
+	decisionCovering,
+	framePeriodOf,
+	isoWeekKey,
+	isoWeekRange,
+	todayIn
+} from '$lib/domain/periods';
+import { timeOverdrawsFrame } from '$lib/domain/frame';
+import type { DayPart, IsoDate } from '$lib/domain/types';
+import {
+	boardRoom,
+	createVisit,
+	deleteVisit,
+	parseBoardRoom,
+	rankAtEnd,
+	setStatus,
+	unassign,
+	type BoardVisit
+} from '$lib/board';
+import type {
+	AbsenceSetPayload,
+	AbsenceSetResult,
+	TimeRecordPayload,
+	TimeRecordResult,
+	VisitMoveWeekPayload,
+	VisitMoveWeekResult
+} from '$lib/realtime/protocol';
+import type { Db } from '../db/client';
+import {
+	absence,
+	auditLog,
+	commandReceipt,
+	plannedVisit,
+	staff,
+	teamMembership,
+	timeEntry
+} from '../db/schema';
+import type { SessionUser } from '../auth/session';
+import { verdictMessage } from '../services/verdict-text';
+import { usedMinutes, type TeamContext } from './context';
+import type { Actor } from './room';
+import type { RoomManager } from './rooms';
+
+export interface CommandDeps {
+	db: Db;
+	rooms: RoomManager;
+	canAccessTeam(user: SessionUser, teamId: string, start: IsoDate, end?: IsoDate): Promise<boolean>;
+}
+
+type Result = { ok: boolean } & Record<string, unknown>;
+
+const inflight = new Map<string, Promise<Result>>();
+
+/**
+ * Runs a command once per idempotency key: a replay by the same person gets the stored
+ * result with `replayed: true`; the same key for another person or command is a conflict.
+ * Refusals are not stored, so the same key may be tried again.
+ */
+async function once<T extends Result>(
+	db: Db,
+	actor: Actor,
+	command: string,
+	key: string,
+	run: () => Promise<T>
+): Promise<T> {
+	const scoped = `${command}:${key}`;
+	const running = inflight.get(scoped);
+	if (running) return (await running) as T;
+	const work = (async (): Promise<Result> => {
+		const [receipt] = await db.select().from(commandReceipt).where(eq(commandReceipt.key, scoped));
+		if (receipt) {
+			if (receipt.staffId !== actor.user.id) return { ok: false, error: 'conflict' };
+			return { ...(receipt.result as Result), replayed: true };
+		}
+		const result = await run();
+		if (result.ok) {
+			await db
+				.insert(commandReceipt)
+				.values({ key: scoped, staffId: actor.user.id, command, result })
+				.onConflictDoNothing();
+		}
+		return result;
+	})();
+	inflight.set(scoped, work);
+	try {
+		return (await work) as T;
+	} finally {
+		inflight.delete(scoped);
+	}
+}
+
+async function findVisit(db: Db, visitId: string) {
+	const [row] = await db.select().from(plannedVisit).where(eq(plannedVisit.id, visitId));
+	return row;
+}
+
+/** The frame of the decision covering the visit's date, for flagging overdrawn time. */
+function frameOf(ctx: TeamContext, visit: BoardVisit) {
+	const decision = decisionCovering(ctx.decisions.get(visit.clientId) ?? [], visit.date);
+	if (!decision) return undefined;
+	const period = framePeriodOf(decision.framePeriod, visit.date);
+	return { frameMinutes: decision.frameMinutes, used: usedMinutes(ctx, visit.clientId, period) };
+}
+
+/**
+ * Records time really spent for a visit's client. Never refused: an entry that overdraws the
+ * frame is stored and flagged. The visit becomes `done`, so its estimate stops counting and
+ * its recorded time counts instead. A second recording for the same visit corrects the first.
+ */
+export async function recordTime(
+	deps: CommandDeps,
+	actor: Actor,
+	payload: TimeRecordPayload
+): Promise<TimeRecordResult> {
+	return once(deps.db, actor, 'time:record', payload.idempotencyKey, async () => {
+		const [existing] = await deps.db
+			.select()
+			.from(timeEntry)
+			.where(eq(timeEntry.idempotencyKey, payload.idempotencyKey));
+		if (existing) {
+			if (existing.recordedBy !== actor.user.id) return { ok: false, error: 'conflict' } as const;
+			return {
+				ok: true,
+				entryId: existing.id,
+				overdrawn: existing.overdrawn,
+				replayed: true
+			} as const;
+		}
+		const row = await findVisit(deps.db, payload.visitId);
+		if (!row) return { ok: false, error: 'not-found' } as const;
+		if (!(await deps.canAccessTeam(actor.user, row.teamId, row.date))) {
+			return { ok: false, error: 'forbidden' } as const;
+		}
+		return deps.rooms.withRoom(row.room, async (room, ctx) => {
+			const visit = room.authority.accepted.get(payload.visitId);
+			if (!visit) return { ok: false, error: 'not-found' } as const;
+			const [previous] = await deps.db
+				.select()
+				.from(timeEntry)
+				.where(eq(timeEntry.visitId, visit.id))
+				.orderBy(desc(timeEntry.createdAt), desc(timeEntry.id))
+				.limit(1);
+			if (!previous && payload.minutes === 0) return { ok: false, error: 'invalid-input' } as const;
+			const frame = frameOf(ctx, visit);
+			const overdrawn = frame
+				? timeOverdrawsFrame({
+						frameMinutes: frame.frameMinutes,
+						usedMinutes: frame.used,
+						addedMinutes: payload.minutes - (previous?.minutes ?? 0),
+						toleranceMinutes: ctx.toleranceMinutes
+					})
+				: false;
+			const entryId = await deps.db.transaction(async (tx) => {
+				const [entry] = await tx
+					.insert(timeEntry)
+					.values({
+						organisationId: ctx.organisationId,
+						clientId: visit.clientId,
+						visitId: visit.id,
+						staffId: actor.user.id,
+						date: visit.date,
+						minutes: payload.minutes,
+						withClient: payload.withClient ?? true,
+						correctsId: previous?.id ?? null,
+						overdrawn,
+						idempotencyKey: payload.idempotencyKey,
+						recordedBy: actor.user.id
+					})
+					.returning({ id: timeEntry.id });
+				await tx.insert(auditLog).values({
+					organisationId: ctx.organisationId,
+					unitId: ctx.unitId,
+					staffId: actor.user.id,
+					action: 'change',
+					clientId: visit.clientId,
+					device: actor.device || 'board',
+					detail: { what: 'time-entry', id: entry.id, visitId: visit.id, overdrawn }
+				});
+				return entry.id;
+			});
+			room.invalidateContext();
+			const fresh = await room.context();
+			if (visit.status !== 'done') {
+				await room.commitServerChange(() => setStatus(room.doc, visit.id, 'done'), actor, fresh)
+					.committed;
+			} else {
+				deps.rooms.events.framesChanged(room, [visit.clientId]);
+			}
+			return { ok: true, entryId, overdrawn, replayed: false } as const;
+		});
+	});
+}
+
+/** Teams a staff member works in on `date`: home teams and the team they are lent to. */
+async function teamsOfStaffOn(db: Db, staffId: string, date: IsoDate): Promise<string[]> {
+	const rows = await db
+		.selectDistinct({ teamId: teamMembership.teamId })
+		.from(teamMembership)
+		.where(
+			and(
+				eq(teamMembership.staffId, staffId),
+				or(isNull(teamMembership.lentOn), eq(teamMembership.lentOn, date))
+			)
+		);
+	return rows.map((r) => r.teamId);
+}
+
+/**
+ * Marks a staff member away (or back) on a date. The team covers for its own: anyone who
+ * works with the person that day may record it. The absence table is written first; each
+ * of the person's boards that week then shows it, and their visits in the absent day parts
+ * go back to the team, unassigned.
+ */
+export async function setAbsence(
+	deps: CommandDeps,
+	actor: Actor,
+	payload: AbsenceSetPayload
+): Promise<AbsenceSetResult> {
+	return once(deps.db, actor, 'absence:set', payload.idempotencyKey, async () => {
+		let week: string;
+		try {
+			week = isoWeekKey(payload.date);
+		} catch {
+			return { ok: false, error: 'invalid-input' } as const;
+		}
+		const [person] = await deps.db
+			.select({ id: staff.id, organisationId: staff.organisationId })
+			.from(staff)
+			.where(eq(staff.id, payload.staffId));
+		if (!person || person.organisationId !== actor.user.organisationId) {
+			return { ok: false, error: 'not-found' } as const;
+		}
+		const teams = await teamsOfStaffOn(deps.db, payload.staffId, payload.date);
+		const allowed = [];
+		for (const teamId of teams) {
+			if (await deps.canAccessTeam(actor.user, teamId, payload.date)) allowed.push(teamId);
+		}
+		if (allowed.length === 0 && payload.staffId !== actor.user.id) {
+			return { ok: false, error: 'forbidden' } as const;
+		}
+		const dayParts = payload.dayParts;
+		await deps.db.transaction(async (tx) => {
+			await tx
+				.delete(absence)
+				.where(and(eq(absence.staffId, payload.staffId), eq(absence.date, payload.date)));
+			if (dayParts !== null) {
+				await tx.insert(absence).values({
+					organisationId: person.organisationId,
+					staffId: payload.staffId,
+					date: payload.date,
+					dayParts: dayParts === 'day' ? null : dayParts,
+					createdBy: actor.user.id
+				});
+			}
+			await tx.insert(auditLog).values({
+				organisationId: actor.user.organisationId,
+				unitId: actor.user.unitId,
+				staffId: actor.user.id,
+				action: 'change',
+				clientId: null,
+				device: actor.device || 'board',
+				detail: { what: 'absence', staffId: payload.staffId, date: payload.date, dayParts }
+			});
+		});
+		const unassigned: string[] = [];
+		for (const teamId of teams) {
+			const room = boardRoom(teamId, week);
+			await deps.rooms.withRoom(
+				room,
+				async (r) => {
+					if (dayParts === null) return;
+					const away = (part: DayPart) => dayParts === 'day' || dayParts.includes(part);
+					const affected = [...r.authority.accepted.values()].filter(
+						(v) =>
+							v.date === payload.date &&
+							v.status === 'planned' &&
+							away(v.dayPart) &&
+							v.assignees.includes(payload.staffId)
+					);
+					if (affected.length === 0) return;
+					const { committed } = r.commitServerChange(
+						() => {
+							for (const v of affected) unassign(r.doc, v.id, payload.staffId);
+						},
+						actor,
+						r.currentContext!
+					);
+					await committed;
+					unassigned.push(...affected.map((v) => v.id));
+				},
+				{ freshContext: true }
+			);
+		}
+		return { ok: true, unassigned, replayed: false } as const;
+	});
+}
+
+/**
+ * Moves a visit to a date in another week: it is judged on the target board first, added
+ * there, then removed from the source board, so it is never lost in between.
+ */
+export async function moveVisitWeek(
+	deps: CommandDeps,
+	actor: Actor,
+	payload: VisitMoveWeekPayload
+): Promise<VisitMoveWeekResult> {
+	return once(deps.db, actor, 'visit:move-week', payload.idempotencyKey, async () => {
+		const from = parseBoardRoom(payload.fromRoom)!;
+		let toWeek: string;
+		try {
+			toWeek = isoWeekKey(payload.toDate);
+		} catch {
+			return { ok: false, error: 'invalid-input' } as const;
+		}
+		if (toWeek === from.week) return { ok: false, error: 'invalid-input' } as const;
+		const week = isoWeekRange(from.week);
+		if (
+			!(await deps.canAccessTeam(actor.user, from.teamId, week.start, week.end)) ||
+			!(await deps.canAccessTeam(actor.user, from.teamId, payload.toDate))
+		) {
+			return { ok: false, error: 'forbidden' } as const;
+		}
+		const visit = await deps.rooms.withRoom(payload.fromRoom, (r) =>
+			r.authority.accepted.get(payload.visitId)
+		);
+		if (!visit) return { ok: false, error: 'not-found' } as const;
+		const toRoom = boardRoom(from.teamId, toWeek);
+		const added = await deps.rooms.withRoom(
+			toRoom,
+			async (r, ctx) => {
+				if (r.authority.accepted.has(visit.id)) return { ok: true } as const;
+				const moved: BoardVisit = {
+					...visit,
+					date: payload.toDate,
+					dayPart: payload.dayPart ?? visit.dayPart,
+					rank: ''
+				};
+				moved.rank = rankAtEnd(r.doc, moved.date, moved.dayPart);
+				const violations = r.judge(ctx).check(moved, undefined);
+				if (violations.length > 0) {
+					const violation = violations[0];
+					return {
+						ok: false,
+						error: 'refused',
+						verdict: {
+							visitId: visit.id,
+							rule: violation.rule,
+							message: verdictMessage(
+								violation,
+								[],
+								{
+									locale: actor.user.locale,
+									today: todayIn(),
+									clientName: ctx.clients.get(visit.clientId)?.name ?? '',
+									serviceName: (code, l) => ctx.serviceNames[code]?.[l] ?? code,
+									competenceName: (code, l) => ctx.competenceNames[code]?.[l] ?? code
+								},
+								moved.date
+							),
+							details: violation as unknown as Record<string, unknown>
+						}
+					} as const;
+				}
+				const { committed } = r.commitServerChange(
+					() => createVisit(r.doc, { ...moved, note: visit.note }),
+					actor,
+					ctx
+				);
+				await committed;
+				return { ok: true } as const;
+			},
+			{ freshContext: true }
+		);
+		if (!added.ok) return added;
+		await deps.rooms.withRoom(payload.fromRoom, async (r, ctx) => {
+			if (!r.authority.accepted.has(visit.id)) return;
+			await r.commitServerChange(() => deleteVisit(r.doc, visit.id), actor, ctx).committed;
+		});
+		return { ok: true, room: toRoom, replayed: false } as const;
+	});
+}

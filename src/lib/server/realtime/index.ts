@@ -1,0 +1,324 @@
+/**
+ * The realtime layer on an HTTP server (DESIGN.md §4–§6): y-websocket at `/yjs/<room>` and
+ * socket.io at `/socket.io`, both authenticated by the session cookie and the Origin
+ * allowlist. The same `attachRealtime` serves production (server.ts), the Vite dev server
+ * (vite-plugin.ts) and the tests; everything it needs is passed in.
+ */
+import type { IncomingMessage, Server as HttpServer } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { Server as SocketIoServer } from 'socket.io';
+import { WebSocketServer } from 'ws';
+import { isoWeekRange } from '$lib/domain/periods';
+import { parseBoardRoom } from '$lib/board/schema';
+import { CLOSE_CODES, SOCKET_IO_PATH, YJS_PATH } from '$lib/realtime/protocol';
+import type { Db } from '../db/client';
+import { SESSION_COOKIE, type SessionStore, type SessionUser } from '../auth/session';
+import { canAccessTeam } from '../auth/access';
+import type { BoardStore } from './board-store';
+import { PostgresBoardStore } from './board-store.postgres';
+import type { TeamContextSource } from './context';
+import { createPostgresContextSource } from './context.postgres';
+import { createHub, sessionRoom, type RealtimeServer } from './hub';
+import { TokenBucket } from './rate-limit';
+import type { Actor, Logger, RoomOptions } from './room';
+import { RoomManager } from './rooms';
+import { BoardWriter } from './writer';
+
+export interface RealtimeOptions extends RoomOptions {
+	/**
+	 * Largest WebSocket frame accepted. A full team week (≈ 25 clients, 600 visits with notes)
+	 * encodes to about 150 KB, a year of its edit history to well under 1 MB; 2 MiB leaves room
+	 * for a device that was offline for a long time without accepting ws's 100 MiB default.
+	 */
+	maxPayload: number;
+	/** How often sessions of open sockets are checked for expiry. */
+	sessionCheckMs: number;
+	/** socket.io commands per socket: burst and per second. */
+	commandBurst: number;
+	commandsPerSecond: number;
+}
+
+export const DEFAULT_OPTIONS: RealtimeOptions = {
+	maxPayload: 2 * 1024 * 1024,
+	contextTtlMs: 1_000,
+	contextMaxAgeMs: 10_000,
+	compactEvery: 300,
+	idleMs: 30_000,
+	messageBurst: 300,
+	messagesPerSecond: 60,
+	byteBurst: 4 * 1024 * 1024,
+	bytesPerSecond: 512 * 1024,
+	maxBufferedBytes: 8 * 1024 * 1024,
+	auditCoalesceMs: 60_000,
+	sessionCheckMs: 60_000,
+	commandBurst: 30,
+	commandsPerSecond: 10
+};
+
+export interface RealtimeDeps {
+	db: Db;
+	sessions: SessionStore;
+	/** Origins allowed to open sockets (`http://localhost:3000`, …). */
+	allowedOrigins: string[];
+	log?: Logger;
+	/** Board storage; the database by default. */
+	store?: BoardStore;
+	/** Where rule context comes from; the database by default. */
+	contexts?: TeamContextSource;
+	/** Team access check; `canAccessTeam` from auth by default. */
+	canAccessTeam?: (
+		user: SessionUser,
+		teamId: string,
+		start: string,
+		end?: string
+	) => Promise<boolean>;
+	options?: Partial<RealtimeOptions>;
+}
+
+export interface Realtime {
+	io: RealtimeServer;
+	rooms: RoomManager;
+	writer: BoardWriter;
+	/** Makes open boards of `teamId` (or all) judge the next change on fresh data. */
+	invalidate(teamId?: string): void;
+	stats(): {
+		rooms: number;
+		connections: number;
+		sockets: number;
+		updates: number;
+		refused: number;
+		commits: number;
+	};
+	/**
+	 * Detaches from the HTTP server (which stays open). Boards are persisted and compacted
+	 * first; with `hard`, everything is dropped at once, as a crash would.
+	 */
+	close(opts?: { hard?: boolean }): Promise<void>;
+}
+
+const consoleLogger: Logger = {
+	info: (message, data) => console.info(`[realtime] ${message}`, data ?? ''),
+	warn: (message, data) => console.warn(`[realtime] ${message}`, data ?? ''),
+	error: (message, data) => console.error(`[realtime] ${message}`, data ?? '')
+};
+
+/** The value of cookie `name` in a Cookie header. */
+export function cookieValue(header: string | undefined, name: string): string | undefined {
+	for (const part of (header ?? '').split(';')) {
+		const eq = part.indexOf('=');
+		if (eq > 0 && part.slice(0, eq).trim() === name) {
+			try {
+				return decodeURIComponent(part.slice(eq + 1).trim());
+			} catch {
+				return undefined;
+			}
+		}
+	}
+	return undefined;
+}
+
+const STATUS_TEXT: Record<number, string> = {
+	401: 'Unauthorized',
+	403: 'Forbidden',
+	503: 'Service Unavailable'
+};
+
+function refuseUpgrade(socket: Duplex, status: number): void {
+	if (socket.destroyed) return;
+	const body = STATUS_TEXT[status] ?? 'Error';
+	socket.end(
+		`HTTP/1.1 ${status} ${body}\r\nConnection: close\r\nContent-Type: text/plain\r\n` +
+			`Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`
+	);
+}
+
+export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Realtime {
+	const options: RealtimeOptions = { ...DEFAULT_OPTIONS, ...deps.options };
+	const log = deps.log ?? consoleLogger;
+	const allowed = new Set(deps.allowedOrigins);
+	const store = deps.store ?? new PostgresBoardStore(deps.db);
+	const contexts = deps.contexts ?? createPostgresContextSource(deps.db);
+	const access =
+		deps.canAccessTeam ??
+		((user: SessionUser, teamId: string, start: string, end?: string) =>
+			canAccessTeam(deps.db, user, teamId, start, end));
+	const writer = new BoardWriter(store);
+	const rooms = new RoomManager(store, writer, contexts, log, options);
+
+	/** The actor behind a request's session cookie, or null. */
+	async function authenticate(
+		headers: IncomingMessage['headers']
+	): Promise<{ actor: Actor; token: string; expiresAt: Date } | null> {
+		const token = cookieValue(headers.cookie, SESSION_COOKIE);
+		if (!token) return null;
+		const result = await deps.sessions.validate(token);
+		if (!result) return null;
+		const device = (headers['user-agent'] ?? '').slice(0, 300);
+		return {
+			actor: { user: result.user, sessionId: result.session.id, device },
+			token,
+			expiresAt: result.session.expiresAt
+		};
+	}
+
+	// y-websocket
+	const wss = new WebSocketServer({
+		noServer: true,
+		maxPayload: options.maxPayload,
+		perMessageDeflate: false
+	});
+	const sessionsOf = new WeakMap<object, { token: string; expiresAt: Date }>();
+	let closing = false;
+
+	const onUpgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+		const path = (req.url ?? '').split('?')[0];
+		if (!path.startsWith(`${YJS_PATH}/`)) return;
+		socket.on('error', () => socket.destroy());
+		void (async () => {
+			if (closing) return refuseUpgrade(socket, 503);
+			const origin = req.headers.origin;
+			if (!origin || !allowed.has(origin)) return refuseUpgrade(socket, 403);
+			const auth = await authenticate(req.headers);
+			if (!auth) return refuseUpgrade(socket, 401);
+			let roomName: string;
+			try {
+				roomName = decodeURIComponent(path.slice(YJS_PATH.length + 1));
+			} catch {
+				return refuseUpgrade(socket, 403);
+			}
+			const parsed = parseBoardRoom(roomName);
+			if (!parsed) return refuseUpgrade(socket, 403);
+			const week = isoWeekRange(parsed.week);
+			if (!(await access(auth.actor.user, parsed.teamId, week.start, week.end))) {
+				return refuseUpgrade(socket, 403);
+			}
+			const room = await rooms.acquire(roomName);
+			if (socket.destroyed) return;
+			wss.handleUpgrade(req, socket, head, (ws) => {
+				if (room.state !== 'open') {
+					ws.close(1013, 'try again');
+					return;
+				}
+				const conn = room.addConnection(ws, auth.actor);
+				sessionsOf.set(conn, { token: auth.token, expiresAt: auth.expiresAt });
+			});
+		})().catch((error: unknown) => {
+			log.error('board upgrade failed', { error: String(error) });
+			refuseUpgrade(socket, 503);
+		});
+	};
+	httpServer.on('upgrade', onUpgrade);
+
+	// socket.io
+	const io: RealtimeServer = new SocketIoServer(httpServer, {
+		path: SOCKET_IO_PATH,
+		serveClient: false,
+		// Leave every other upgrade (the Yjs socket, Vite's HMR) alone.
+		destroyUpgrade: false,
+		maxHttpBufferSize: 64 * 1024,
+		allowRequest: (req, callback) => {
+			const origin = req.headers.origin;
+			callback(
+				origin && allowed.has(origin) ? null : 'forbidden',
+				Boolean(origin && allowed.has(origin))
+			);
+		}
+	});
+	io.use((socket, next) => {
+		const origin = socket.handshake.headers.origin;
+		if (!origin || !allowed.has(origin)) return next(new Error('forbidden'));
+		authenticate(socket.request.headers).then(
+			(auth) => {
+				if (!auth) return next(new Error('unauthorized'));
+				socket.data = {
+					actor: auth.actor,
+					token: auth.token,
+					expiresAt: auth.expiresAt,
+					commands: new TokenBucket(options.commandBurst, options.commandsPerSecond)
+				};
+				next();
+			},
+			(error: unknown) => next(error instanceof Error ? error : new Error('internal'))
+		);
+	});
+	rooms.events = createHub(io, {
+		rooms,
+		log,
+		canAccessTeam: access,
+		commands: { db: deps.db, rooms, canAccessTeam: access }
+	});
+
+	// Sessions: closing one closes its sockets; expired ones are found on a sweep.
+	const endSession = (sessionId: string) => {
+		io.to(sessionRoom(sessionId)).emit('session:ended');
+		io.in(sessionRoom(sessionId)).disconnectSockets(true);
+		rooms.closeSession(sessionId, CLOSE_CODES.sessionEnded);
+	};
+	const stopListening = deps.sessions.onInvalidate(endSession);
+	const sweep = setInterval(() => {
+		const now = Date.now();
+		const check = (
+			token: string,
+			expiresAt: Date,
+			sessionId: string,
+			update: (d: Date) => void
+		) => {
+			if (expiresAt.getTime() > now) return;
+			deps.sessions.validate(token).then(
+				(result) => (result ? update(result.session.expiresAt) : endSession(sessionId)),
+				() => {}
+			);
+		};
+		for (const room of rooms.rooms.values()) {
+			for (const conn of room.connections) {
+				const s = sessionsOf.get(conn);
+				if (s) check(s.token, s.expiresAt, conn.actor.sessionId, (d) => (s.expiresAt = d));
+			}
+		}
+		for (const socket of io.of('/').sockets.values()) {
+			const d = socket.data;
+			check(d.token, d.expiresAt, d.actor.sessionId, (e) => (d.expiresAt = e));
+		}
+	}, options.sessionCheckMs);
+	sweep.unref();
+
+	return {
+		io,
+		rooms,
+		writer,
+		invalidate: (teamId) => rooms.invalidate(teamId),
+		stats() {
+			let connections = 0;
+			let updates = 0;
+			let refused = 0;
+			for (const room of rooms.rooms.values()) {
+				connections += room.connections.size;
+				updates += room.stats.updates;
+				refused += room.stats.refused;
+			}
+			return {
+				rooms: rooms.rooms.size,
+				connections,
+				sockets: io.of('/').sockets.size,
+				updates,
+				refused,
+				commits: writer.stats.commits
+			};
+		},
+		async close(opts = {}) {
+			closing = true;
+			clearInterval(sweep);
+			stopListening();
+			httpServer.off('upgrade', onUpgrade);
+			io.local.disconnectSockets(true);
+			io.engine.close();
+			await rooms.close(opts);
+			for (const client of wss.clients) client.terminate();
+			wss.close();
+		}
+	};
+}
+
+export { RoomManager } from './rooms';
+export { MemoryBoardStore } from './board-store';
+export { PostgresBoardStore } from './board-store.postgres';
