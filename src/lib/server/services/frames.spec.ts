@@ -347,6 +347,31 @@ describe('frameReport', () => {
 		expect(await frameReport(db, { clientIds: [], period: W48 })).toEqual([]);
 		await expect(frameReport(db, { period: W48 })).rejects.toThrow(/team, a unit or clients/);
 	});
+	it('lists clients in Swedish alphabetical order, periods in calendar order', async () => {
+		const w = await world();
+		for (const name of ['Åke', 'Zelma', 'Örjan', 'Olle', 'Ärla']) {
+			const id = await w.client(name);
+			await w.decision(id, { from: '2026-01-01', frame: 60, period: 'week' });
+		}
+
+		const rows = await frameReport(db, { teamId: w.teamId, period: NOV });
+
+		expect([...new Set(rows.map((r) => r.name))]).toEqual([
+			'Olle',
+			'Zelma',
+			'Åke',
+			'Ärla',
+			'Örjan'
+		]);
+		expect(rows.slice(0, 6).map((r) => r.period)).toEqual([
+			'2026-W44',
+			'2026-W45',
+			'2026-W46',
+			'2026-W47',
+			'2026-W48',
+			'2026-W49'
+		]);
+	});
 });
 
 describe('clientFrameUsage', () => {
