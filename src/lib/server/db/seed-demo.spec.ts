@@ -1,5 +1,5 @@
 import { verify } from '@node-rs/argon2';
-import { and, eq, isNull } from 'drizzle-orm';
+import { and, eq, isNull, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, type TestDatabase } from '../../../../tests/fixtures/test-db';
 import { STANDARD_SERVICES } from '../../domain/catalogue';
@@ -338,4 +338,49 @@ describe('seedDemo on another database', () => {
 			await other.close();
 		}
 	});
+
+	// New Year's Day in ISO week 53, and a leap day: the past week crosses month and year ends.
+	it.each(['2027-01-01', '2028-02-29'])(
+		'keeps the demo current when seeded on %s',
+		async (today) => {
+			const other = await createTestDatabase();
+			try {
+				const seeded = await seedDemo(other.db, { today });
+				const decisions = await other.db.select().from(schema.decision);
+				const week = isoWeekRange(isoWeekKey(today));
+				const endingThisWeek = decisions.filter(
+					(d) => d.validTo !== null && isWithin(d.validTo, week) && d.validTo >= today
+				);
+				const delegationsEndingSoon = await other.db
+					.select({ validTo: schema.staffCompetence.validTo })
+					.from(schema.staffCompetence)
+					.where(
+						and(
+							sql`${schema.staffCompetence.competenceCode} like '%-delegation'`,
+							sql`${schema.staffCompetence.validTo} between ${today} and ${addDays(today, 30)}`
+						)
+					);
+				const entries = await other.db.select().from(schema.timeEntry);
+				const flagged = new Set(entries.filter((e) => e.overdrawn).map((e) => e.clientId));
+				const past = { start: addDays(today, -7), end: addDays(today, -1) };
+
+				for (const c of seeded.clients) {
+					expect(decisions.some((d) => d.clientId === c.id && validOn(d, today))).toBe(true);
+				}
+				expect(endingThisWeek).toHaveLength(1);
+				expect(delegationsEndingSoon).toHaveLength(1);
+				expect(entries.every((e) => isWithin(e.date, past))).toBe(true);
+				expect(flagged.size).toBe(1);
+				for (const team of seeded.teams) {
+					for (const row of await frameReport(other.db, { teamId: team.id, period: past })) {
+						if (!flagged.has(row.clientId)) {
+							expect(row.usedMinutes).toBeLessThanOrEqual(row.frameMinutes);
+						}
+					}
+				}
+			} finally {
+				await other.close();
+			}
+		}
+	);
 });
