@@ -513,17 +513,15 @@ async function insertDemo(db: Db, today: IsoDate, passwordHash: string): Promise
 			twoStaff: s.twoStaff ?? false
 		}))
 	);
-	await db
-		.insert(schema.serviceRequirement)
-		.values(
-			STANDARD_SERVICES.flatMap((s) =>
-				s.requires.map((competenceCode) => ({
-					organisationId,
-					serviceCode: s.code,
-					competenceCode
-				}))
-			)
-		);
+	await db.insert(schema.serviceRequirement).values(
+		STANDARD_SERVICES.flatMap((s) =>
+			s.requires.map((competenceCode) => ({
+				organisationId,
+				serviceCode: s.code,
+				competenceCode
+			}))
+		)
+	);
 
 	// Staff, their home teams and competences.
 	const staffIds: Record<string, string> = {};
