@@ -5,6 +5,7 @@
  */
 import { createServer } from 'node:http';
 import { getApp, closeApp } from '$lib/server/app';
+import { attachRealtime } from '$lib/server/realtime';
 
 // adapter-node assumes https unless told otherwise. Without ORIGIN or a proxy header, take
 // the protocol from the connection itself, overwriting whatever a client claims.
@@ -29,6 +30,12 @@ const server = createServer((req, res) => {
 	handler(req, res);
 });
 
+const realtime = attachRealtime(server, {
+	db: app.db,
+	sessions: app.sessions,
+	allowedOrigins: app.config.allowedOrigins
+});
+
 server.listen(app.config.port, () => {
 	const kind = app.database.kind === 'pglite' ? `PGlite in ${app.config.dataDir}` : 'PostgreSQL';
 	console.log(`Ramtavlan listening on http://localhost:${app.config.port} (${kind})`);
@@ -39,6 +46,8 @@ async function shutdown(signal: string) {
 	if (stopping) return;
 	stopping = true;
 	console.log(`${signal}: closing`);
+	// Boards are persisted and compacted before the database closes.
+	await realtime.close();
 	server.close();
 	server.closeAllConnections();
 	await closeApp();

@@ -6,6 +6,7 @@
 import type { IsoDate } from '../../domain/types';
 import type { Db, DatabaseHandle } from './client';
 import { DatabaseNotEmptyError, seedDemo } from './seed-demo';
+import { seedDemoBoards } from './seed-demo-boards';
 import * as schema from './schema';
 
 /** True when no organisation exists, i.e. nothing a seed could collide with. */
@@ -31,7 +32,8 @@ export async function migrateAndSeed(
 	await handle.migrate();
 	if (!options.demo || !(await isEmptyDatabase(handle.db))) return { seeded: false };
 	try {
-		await seedDemo(handle.db, { today: options.today });
+		const demo = await seedDemo(handle.db, { today: options.today });
+		await seedDemoBoards(handle.db, { today: demo.today });
 		return { seeded: true };
 	} catch (error) {
 		// Another process seeded between our check and our transaction.

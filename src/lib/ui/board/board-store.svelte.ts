@@ -163,7 +163,24 @@ export class BoardStore {
 		socket.on('session:ended', () => {
 			this.sessionEnded = true;
 		});
+		// The browser knows about a lost network before a socket times out: go offline at
+		// once (changes stay on the device) and reconnect as soon as the network is back.
+		window.addEventListener('offline', this.#wentOffline);
+		window.addEventListener('online', this.#cameOnline);
+		if (!navigator.onLine) this.#wentOffline();
 	}
+
+	#wentOffline = () => {
+		this.#provider?.disconnect();
+		this.#socket?.disconnect();
+		this.connected = false;
+		this.synced = false;
+	};
+
+	#cameOnline = () => {
+		this.#provider?.connect();
+		this.#socket?.connect();
+	};
 
 	dismissVerdict(key: number): void {
 		this.verdicts = this.verdicts.filter((v) => v.key !== key);
@@ -207,6 +224,8 @@ export class BoardStore {
 	/** Closes the sockets; the local copy stays for next time. */
 	destroy(): void {
 		openBoards.delete(this);
+		window.removeEventListener('offline', this.#wentOffline);
+		window.removeEventListener('online', this.#cameOnline);
 		this.#socket?.disconnect();
 		this.#provider?.destroy();
 		void this.#local?.destroy();
