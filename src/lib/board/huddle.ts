@@ -35,8 +35,15 @@ export function addHuddleItem(doc: Y.Doc, date: IsoDate, text: string, id = newI
 		const item = new Y.Map<unknown>();
 		item.set('text', text);
 		item.set('done', false);
-		item.set('at', Date.now());
-		(dayMap(doc, date).get('checklist') as Y.Map<unknown>).set(id, item);
+		const checklist = dayMap(doc, date).get('checklist') as Y.Map<unknown>;
+		// Order of adding: after every item already there, even within the same millisecond.
+		let last = 0;
+		for (const other of checklist.values()) {
+			const at = other instanceof Y.Map ? other.get('at') : undefined;
+			if (typeof at === 'number' && at > last) last = at;
+		}
+		item.set('at', Math.max(Date.now(), last + 1));
+		checklist.set(id, item);
 	});
 	return id;
 }

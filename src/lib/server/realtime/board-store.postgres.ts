@@ -3,7 +3,7 @@
  * one transaction with PostgreSQL's default synchronous commit: when it resolves, the updates,
  * their projection rows and audit rows are on disk together.
  */
-import { and, asc, eq, gt, inArray, lte, ne, sql } from 'drizzle-orm';
+import { and, asc, eq, gt, inArray, lte, ne, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { auditLog, boardSnapshot, boardUpdate, plannedVisit } from '../db/schema';
 import type { BoardStore, BoardWrite, StoredBoard } from './board-store';
@@ -32,59 +32,71 @@ export class PostgresBoardStore implements BoardStore {
 		};
 	}
 
+	/**
+	 * One statement — updates, projection and audit rows as data-modifying CTEs — so a batch
+	 * costs one round trip and is atomic without an explicit transaction.
+	 */
 	async append(writes: BoardWrite[]): Promise<number[]> {
-		return this.db.transaction(async (tx) => {
-			const rows = writes.flatMap((w) => w.updates.map((data) => ({ room: w.room, data })));
-			// Serial ids are drawn in VALUES order, so the sorted ids follow the rows.
-			let ids: number[] = [];
-			if (rows.length > 0) {
-				const inserted = await tx
-					.insert(boardUpdate)
-					.values(rows)
-					.returning({ id: boardUpdate.id });
-				ids = inserted.map((r) => Number(r.id)).sort((a, b) => a - b);
-			}
-
-			// The last write of a visit in the batch wins, as it would one transaction later.
-			const upserts = new Map(writes.flatMap((w) => w.upserts.map((r) => [r.id, r] as const)));
-			if (upserts.size > 0) {
-				await tx
-					.insert(plannedVisit)
-					.values([...upserts.values()].map((r) => ({ ...r, updatedAt: new Date() })))
-					.onConflictDoUpdate({
-						target: plannedVisit.id,
-						set: {
-							organisationId: sql`excluded.organisation_id`,
-							teamId: sql`excluded.team_id`,
-							clientId: sql`excluded.client_id`,
-							room: sql`excluded.room`,
-							date: sql`excluded.date`,
-							dayPart: sql`excluded.day_part`,
-							minutes: sql`excluded.minutes`,
-							status: sql`excluded.status`,
-							services: sql`excluded.services`,
-							assignees: sql`excluded.assignees`,
-							updatedAt: sql`excluded.updated_at`
-						}
-					});
-			}
-			for (const write of writes) {
-				const removals = write.removals.filter((id) => !upserts.has(id));
-				if (removals.length === 0) continue;
-				await tx
-					.delete(plannedVisit)
-					.where(and(inArray(plannedVisit.id, removals), eq(plannedVisit.room, write.room)));
-			}
-
-			const audit = writes.flatMap((w) => w.audit);
-			if (audit.length > 0) {
-				await tx.insert(auditLog).values(audit.map((a) => ({ ...a, action: 'change' })));
-			}
-			let offset = 0;
-			return writes.map((w) => {
-				offset += w.updates.length;
-				return w.updates.length > 0 ? ids[offset - 1] : 0;
-			});
+		const rows = writes.flatMap((w) => w.updates.map((data) => ({ room: w.room, data })));
+		// The last write of a visit in the batch wins, as it would one statement later.
+		const upserts = new Map(writes.flatMap((w) => w.upserts.map((r) => [r.id, r] as const)));
+		const removals = new Map<string, string>();
+		for (const w of writes) {
+			for (const id of w.removals) if (!upserts.has(id)) removals.set(id, w.room);
+		}
+		const audit = writes.flatMap((w) => w.audit);
+		const parts: SQL[] = [];
+		if (rows.length > 0) {
+			const insert = this.db.insert(boardUpdate).values(rows).returning({ id: boardUpdate.id });
+			parts.push(sql`u as (${insert.getSQL()})`);
+		}
+		if (upserts.size > 0) {
+			const upsert = this.db
+				.insert(plannedVisit)
+				.values([...upserts.values()].map((r) => ({ ...r, updatedAt: new Date() })))
+				.onConflictDoUpdate({
+					target: plannedVisit.id,
+					set: {
+						organisationId: sql`excluded.organisation_id`,
+						teamId: sql`excluded.team_id`,
+						clientId: sql`excluded.client_id`,
+						room: sql`excluded.room`,
+						date: sql`excluded.date`,
+						dayPart: sql`excluded.day_part`,
+						minutes: sql`excluded.minutes`,
+						status: sql`excluded.status`,
+						services: sql`excluded.services`,
+						assignees: sql`excluded.assignees`,
+						updatedAt: sql`excluded.updated_at`
+					}
+				});
+			parts.push(sql`p as (${upsert.getSQL()})`);
+		}
+		if (removals.size > 0) {
+			const pairs = sql.join(
+				[...removals].map(([id, room]) => sql`(${id}::uuid, ${room}::text)`),
+				sql`, `
+			);
+			parts.push(
+				sql`d as (delete from planned_visit pv using (values ${pairs}) as r(id, room) where pv.id = r.id and pv.room = r.room)`
+			);
+		}
+		if (audit.length > 0) {
+			const insert = this.db
+				.insert(auditLog)
+				.values(audit.map((a) => ({ ...a, action: 'change' })));
+			parts.push(sql`a as (${insert.getSQL()})`);
+		}
+		if (parts.length === 0) return writes.map(() => 0);
+		const select =
+			rows.length > 0 ? sql`select id from u order by id` : sql`select 1 as id where false`;
+		const result = await this.db.execute(sql`with ${sql.join(parts, sql`, `)} ${select}`);
+		// Serial ids are drawn in VALUES order, so the sorted ids follow the rows.
+		const ids = rowsOf<{ id: string | number }>(result).map((r) => Number(r.id));
+		let offset = 0;
+		return writes.map((w) => {
+			offset += w.updates.length;
+			return w.updates.length > 0 ? ids[offset - 1] : 0;
 		});
 	}
 
@@ -112,4 +124,10 @@ export class PostgresBoardStore implements BoardStore {
 			.where(and(inArray(plannedVisit.id, ids), ne(plannedVisit.room, room)));
 		return new Map(rows.map((r) => [r.id, r.room]));
 	}
+}
+
+/** postgres.js answers raw statements with an array of rows, PGlite with `{ rows }`. */
+function rowsOf<T>(result: unknown): T[] {
+	if (Array.isArray(result)) return result as T[];
+	return (result as { rows: T[] }).rows;
 }

@@ -29,15 +29,66 @@ import {
 	type TeamMember
 } from './context';
 
-export function createPostgresContextSource(db: Db): TeamContextSource {
-	return { load: (teamId, week, room) => loadTeamContext(db, teamId, week, room) };
+interface OrganisationData {
+	toleranceMinutes: number;
+	services: TeamContext['services'];
+	serviceNames: TeamContext['serviceNames'];
+	competenceNames: TeamContext['competenceNames'];
+}
+
+/** What every board of an organisation shares: tolerance and catalogue. */
+async function loadOrganisation(db: Db, organisationId: string): Promise<OrganisationData> {
+	const [orgRows, services, competences] = await Promise.all([
+		db
+			.select({ tolerance: organisation.frameToleranceMinutes })
+			.from(organisation)
+			.where(eq(organisation.id, organisationId)),
+		listServices(db, organisationId),
+		db
+			.select({ code: competence.code, sv: competence.nameSv, en: competence.nameEn })
+			.from(competence)
+			.where(eq(competence.organisationId, organisationId))
+	]);
+	return {
+		toleranceMinutes: orgRows[0]?.tolerance ?? 0,
+		services: Object.fromEntries(
+			services.map((s) => [s.code, { code: s.code, requires: s.requires, twoStaff: s.twoStaff }])
+		),
+		serviceNames: Object.fromEntries(services.map((s) => [s.code, { sv: s.nameSv, en: s.nameEn }])),
+		competenceNames: Object.fromEntries(competences.map((c) => [c.code, { sv: c.sv, en: c.en }]))
+	};
+}
+
+/**
+ * Board contexts from the database. The organisation's part (tolerance, catalogue) is shared
+ * by its boards and reloaded at most every `organisationTtlMs`.
+ */
+export function createPostgresContextSource(
+	db: Db,
+	opts: { organisationTtlMs?: number } = {}
+): TeamContextSource {
+	const ttl = opts.organisationTtlMs ?? 10_000;
+	const organisations = new Map<string, { at: number; data: Promise<OrganisationData> }>();
+	const organisationData = (organisationId: string) => {
+		const cached = organisations.get(organisationId);
+		if (cached && Date.now() - cached.at <= ttl) return cached.data;
+		const data = loadOrganisation(db, organisationId);
+		organisations.set(organisationId, { at: Date.now(), data });
+		data.catch(() => organisations.delete(organisationId));
+		return data;
+	};
+	return {
+		load: (teamId, week, room) => loadTeamContext(db, teamId, week, room, organisationData)
+	};
 }
 
 export async function loadTeamContext(
 	db: Db,
 	teamId: string,
 	week: string,
-	room: string
+	room: string,
+	organisationData: (organisationId: string) => Promise<OrganisationData> = (id) =>
+		loadOrganisation(db, id)
 ): Promise<TeamContext | null> {
 	const weekRange = isoWeekRange(week);
 	const range = {
@@ -51,16 +102,8 @@ export async function loadTeamContext(
 	if (!teamRow) return null;
 	const { organisationId } = teamRow;
 
-	const [orgRows, services, competences, clients, members] = await Promise.all([
-		db
-			.select({ tolerance: organisation.frameToleranceMinutes })
-			.from(organisation)
-			.where(eq(organisation.id, organisationId)),
-		listServices(db, organisationId),
-		db
-			.select({ code: competence.code, sv: competence.nameSv, en: competence.nameEn })
-			.from(competence)
-			.where(eq(competence.organisationId, organisationId)),
+	const [org, clients, members] = await Promise.all([
+		organisationData(organisationId),
 		db
 			.select({ id: client.id, name: client.name })
 			.from(client)
@@ -206,12 +249,7 @@ export async function loadTeamContext(
 		teamId,
 		week,
 		range,
-		toleranceMinutes: orgRows[0]?.tolerance ?? 0,
-		services: Object.fromEntries(
-			services.map((s) => [s.code, { code: s.code, requires: s.requires, twoStaff: s.twoStaff }])
-		),
-		serviceNames: Object.fromEntries(services.map((s) => [s.code, { sv: s.nameSv, en: s.nameEn }])),
-		competenceNames: Object.fromEntries(competences.map((c) => [c.code, { sv: c.sv, en: c.en }])),
+		...org,
 		clients: new Map(clients.map((c) => [c.id, c])),
 		decisions: decisionsByClient,
 		staff: staffMap,

@@ -3,6 +3,7 @@
  * devices, presence and frame figures to everyone on the board, and the commands. Thin: it
  * checks who is asking and the payload's shape, and leaves the work to rooms and commands.
  */
+import { describeError } from './samples';
 import type { Server, Socket } from 'socket.io';
 import { isoWeekRange, todayIn } from '$lib/domain/periods';
 import { parseBoardRoom } from '$lib/board/schema';
@@ -150,7 +151,7 @@ export function createHub(io: RealtimeServer, deps: HubDeps): RoomEvents {
 				return;
 			}
 			run().then(reply, (error: unknown) => {
-				log.error(`${name} failed`, { error: String(error) });
+				log.error(`${name} failed`, { error: describeError(error) });
 				reply({ ok: false, error: 'internal' });
 			});
 		};

@@ -4,6 +4,7 @@
  * allowlist. The same `attachRealtime` serves production (server.ts), the Vite dev server
  * (vite-plugin.ts) and the tests; everything it needs is passed in.
  */
+import { describeError } from './samples';
 import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { Server as SocketIoServer } from 'socket.io';
@@ -19,6 +20,7 @@ import { PostgresBoardStore } from './board-store.postgres';
 import type { TeamContextSource } from './context';
 import { createPostgresContextSource } from './context.postgres';
 import { createHub, sessionRoom, type RealtimeServer } from './hub';
+import { onBoardDataChanged } from './invalidate';
 import { TokenBucket } from './rate-limit';
 import type { Actor, Logger, RoomOptions } from './room';
 import { RoomManager } from './rooms';
@@ -40,8 +42,8 @@ export interface RealtimeOptions extends RoomOptions {
 
 export const DEFAULT_OPTIONS: RealtimeOptions = {
 	maxPayload: 2 * 1024 * 1024,
-	contextTtlMs: 1_000,
-	contextMaxAgeMs: 10_000,
+	contextTtlMs: 10_000,
+	contextMaxAgeMs: 60_000,
 	compactEvery: 300,
 	idleMs: 30_000,
 	messageBurst: 300,
@@ -203,7 +205,7 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 				sessionsOf.set(conn, { token: auth.token, expiresAt: auth.expiresAt });
 			});
 		})().catch((error: unknown) => {
-			log.error('board upgrade failed', { error: String(error) });
+			log.error('board upgrade failed', { error: describeError(error) });
 			refuseUpgrade(socket, 503);
 		});
 	};
@@ -255,6 +257,7 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 		rooms.closeSession(sessionId, CLOSE_CODES.sessionEnded);
 	};
 	const stopListening = deps.sessions.onInvalidate(endSession);
+	const stopInvalidations = onBoardDataChanged(({ teamId }) => rooms.invalidate(teamId));
 	const sweep = setInterval(() => {
 		const now = Date.now();
 		const check = (
@@ -309,6 +312,7 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 			closing = true;
 			clearInterval(sweep);
 			stopListening();
+			stopInvalidations();
 			httpServer.off('upgrade', onUpgrade);
 			io.local.disconnectSockets(true);
 			io.engine.close();
@@ -319,6 +323,7 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 	};
 }
 
+export { notifyBoardDataChanged } from './invalidate';
 export { RoomManager } from './rooms';
 export { MemoryBoardStore } from './board-store';
 export { PostgresBoardStore } from './board-store.postgres';

@@ -7,6 +7,7 @@
  * each change's commit, so no peer ever sees an update that a crash could lose (§6), and
  * every peer sees changes in the order they were applied.
  */
+import { describeError } from './samples';
 import type { WebSocket } from 'ws';
 import * as Y from 'yjs';
 import {
@@ -27,6 +28,7 @@ import type { BoardAuditRow, BoardStore, BoardWrite, PlannedVisitRow } from './b
 import { inPeriod, usedMinutes, type TeamContext, type TeamContextSource } from './context';
 import { createJudge } from './judge';
 import { TokenBucket } from './rate-limit';
+import type { Samples } from './samples';
 import { checkIncomingUpdate } from './update-check';
 import type { BoardWriter } from './writer';
 import {
@@ -96,6 +98,10 @@ export interface RoomHost {
 		period: FramePeriodRange,
 		excludeId?: string | null
 	): number;
+	/** Server-side timings: receipt → judged, and receipt → relayed (after the commit). */
+	timings: { judge: Samples; relay: Samples };
+	/** Runs a background context refresh when no other board is refreshing. */
+	backgroundRefresh<T>(load: () => Promise<T>): Promise<T>;
 	/** Called once the room is unloaded (or failed) and must no longer be handed out. */
 	roomClosed(room: Room): void;
 }
@@ -159,6 +165,8 @@ export class Room {
 	private sends: Promise<void> = Promise.resolve();
 	private ctx: TeamContext | null = null;
 	private ctxLoading: Promise<TeamContext> | null = null;
+	/** Refresh interval with jitter, so boards opened together do not refresh together. */
+	private readonly refreshAfterMs: number;
 	private mirroredFrom: TeamContext | null = null;
 	private lastCommittedId = 0;
 	private updatesSinceCompaction = 0;
@@ -176,6 +184,7 @@ export class Room {
 		readonly week: string,
 		private readonly host: RoomHost
 	) {
+		this.refreshAfterMs = host.options.contextTtlMs * (0.75 + Math.random() * 0.5);
 		this.awareness.setLocalState(null);
 		this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
 		this.awareness.on(
@@ -202,23 +211,45 @@ export class Room {
 		return this.ctx ?? undefined;
 	}
 
-	/** The team context as of now (loaded or refreshed as the options say). */
+	/**
+	 * The team context as of now. A context older than the refresh interval is used while a
+	 * fresh one loads in the background (one board at a time, so refreshes never crowd out
+	 * commits); one older than the maximum age, or invalidated, is reloaded before use.
+	 */
 	async context(): Promise<TeamContext> {
-		const { contextTtlMs, contextMaxAgeMs } = this.host.options;
+		const { contextMaxAgeMs } = this.host.options;
 		const age = this.ctx ? Date.now() - this.ctx.loadedAt : Infinity;
-		if (this.ctx && age <= contextTtlMs) return this.ctx;
-		const reload = (this.ctxLoading ??= this.host.contexts
-			.load(this.teamId, this.week, this.name)
-			.then((ctx) => {
+		if (this.ctx && age <= this.refreshAfterMs) return this.ctx;
+		const load = () =>
+			this.host.contexts.load(this.teamId, this.week, this.name).then((ctx) => {
 				if (!ctx) throw new Error('the board has no team');
 				this.ctx = ctx;
 				return ctx;
-			})
-			.finally(() => (this.ctxLoading = null)));
+			});
 		if (this.ctx && age <= contextMaxAgeMs) {
-			reload.catch((error) => this.host.log.warn('board context refresh failed', { error }));
+			if (!this.ctxLoading) {
+				const refresh = this.host.backgroundRefresh(load);
+				this.ctxLoading = refresh;
+				refresh
+					.catch((error) =>
+						this.host.log.warn('board context refresh failed', { error: describeError(error) })
+					)
+					.finally(() => {
+						if (this.ctxLoading === refresh) this.ctxLoading = null;
+					});
+			}
 			return this.ctx;
 		}
+		const reload = load();
+		this.ctxLoading = reload;
+		reload.then(
+			() => {
+				if (this.ctxLoading === reload) this.ctxLoading = null;
+			},
+			() => {
+				if (this.ctxLoading === reload) this.ctxLoading = null;
+			}
+		);
 		return reload;
 	}
 
@@ -338,7 +369,10 @@ export class Room {
 			}
 			case 'update': {
 				const update = message.update;
-				void this.enqueue(() => this.handleUpdate(conn, update)).catch((error) => this.fail(error));
+				const receivedAt = performance.now();
+				void this.enqueue(() => this.handleUpdate(conn, update, receivedAt)).catch((error) =>
+					this.fail(error)
+				);
 				return;
 			}
 		}
@@ -349,7 +383,11 @@ export class Room {
 	}
 
 	/** Judges one client update: the heart of the authority. */
-	private async handleUpdate(conn: YConnection, update: Uint8Array): Promise<void> {
+	private async handleUpdate(
+		conn: YConnection,
+		update: Uint8Array,
+		receivedAt: number
+	): Promise<void> {
 		if (this.state !== 'open' && this.state !== 'closing') return;
 		const ctx = await this.context();
 		this.mirrorAbsences(ctx);
@@ -386,7 +424,10 @@ export class Room {
 		const write = this.writeFor(ctx, updates, settled.changed, before, conn.actor, settled);
 		const commit = this.host.writer.write(write);
 		const framesFor = changedFrameClients(settled.changed, before);
+		const judgedAt = performance.now();
+		this.host.timings.judge.add(judgedAt - receivedAt);
 		void this.afterCommits(commit, () => {
+			this.host.timings.relay.add(performance.now() - receivedAt);
 			const toPeers =
 				applied.update && settled.compensation
 					? Y.mergeUpdates([applied.update, settled.compensation])
@@ -583,7 +624,10 @@ export class Room {
 			await this.host.store.compact(this.name, data, upToId);
 			this.updatesSinceCompaction = Math.max(0, this.updatesSinceCompaction - count);
 		} catch (error) {
-			this.host.log.warn('board compaction failed', { room: this.name, error: String(error) });
+			this.host.log.warn('board compaction failed', {
+				room: this.name,
+				error: describeError(error)
+			});
 		} finally {
 			this.compacting = false;
 		}
@@ -640,7 +684,7 @@ export class Room {
 		if (this.state === 'closed') return;
 		this.host.log.error('board failed; clients will reload it', {
 			room: this.name,
-			error: String(error)
+			error: describeError(error)
 		});
 		for (const conn of [...this.connections]) conn.close(1011, 'board failed');
 		this.finish();

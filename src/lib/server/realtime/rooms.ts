@@ -3,6 +3,7 @@
  * while anybody uses it; frame checks see the planned visits of every other open week of the
  * team from memory and of closed weeks from the projection.
  */
+import { describeError } from './samples';
 import { parseBoardRoom } from '$lib/board/schema';
 import type { FramePeriodRange } from '$lib/domain/types';
 import type { BoardStore } from './board-store';
@@ -15,6 +16,7 @@ import {
 	type RoomHost,
 	type RoomOptions
 } from './room';
+import { Samples } from './samples';
 import type { BoardWriter } from './writer';
 
 export class RoomManager implements RoomHost {
@@ -25,7 +27,9 @@ export class RoomManager implements RoomHost {
 		presenceChanged: () => {},
 		hasSubscribers: () => false
 	};
+	readonly timings = { judge: new Samples(), relay: new Samples() };
 	private closing = false;
+	private refreshes: Promise<unknown> = Promise.resolve();
 
 	constructor(
 		readonly store: BoardStore,
@@ -47,7 +51,7 @@ export class RoomManager implements RoomHost {
 				this.rooms.set(name, room);
 				const loading = room;
 				loading.ready.catch((error) => {
-					this.log.error('board could not be loaded', { room: name, error: String(error) });
+					this.log.error('board could not be loaded', { room: name, error: describeError(error) });
 					loading.fail(error);
 				});
 			}
@@ -95,6 +99,12 @@ export class RoomManager implements RoomHost {
 		return sum;
 	}
 
+	backgroundRefresh<T>(load: () => Promise<T>): Promise<T> {
+		const run = this.refreshes.then(load);
+		this.refreshes = run.catch(() => {});
+		return run;
+	}
+
 	roomClosed(room: Room): void {
 		if (this.rooms.get(room.name) !== room) return;
 		this.rooms.delete(room.name);
@@ -130,6 +140,7 @@ export class RoomManager implements RoomHost {
 		}
 		await Promise.all(rooms.map((room) => room.unload()));
 		await this.writer.flush();
+		await this.refreshes;
 	}
 }
 

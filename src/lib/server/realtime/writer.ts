@@ -4,6 +4,7 @@
  * one. Latency stays one commit when the server is quiet; throughput grows with load.
  */
 import type { BoardStore, BoardWrite } from './board-store';
+import { Samples } from './samples';
 
 interface Pending {
 	write: BoardWrite;
@@ -15,7 +16,7 @@ export class BoardWriter {
 	private queue: Pending[] = [];
 	private running: Promise<void> | null = null;
 	/** Commits so far and writes per commit, for the benchmark and tests. */
-	readonly stats = { commits: 0, writes: 0 };
+	readonly stats = { commits: 0, writes: 0, commitMs: new Samples() };
 
 	constructor(
 		private readonly store: BoardStore,
@@ -41,11 +42,13 @@ export class BoardWriter {
 		while (this.queue.length > 0) {
 			const batch = this.queue.splice(0, this.opts.maxBatch ?? 500);
 			try {
+				const started = performance.now();
 				const ids = await this.store.append(batch.map((p) => p.write));
+				this.stats.commitMs.add(performance.now() - started);
 				this.stats.commits++;
 				this.stats.writes += batch.length;
 				batch.forEach((p, i) => p.resolve(ids[i]));
-			} catch (error) {
+			} catch {
 				// One bad write must not take the others down: retry them one by one.
 				for (const p of batch) {
 					try {
@@ -55,7 +58,6 @@ export class BoardWriter {
 						p.reject(single);
 					}
 				}
-				void error;
 			}
 		}
 		this.running = null;

@@ -1,0 +1,25 @@
+/**
+ * A process-wide signal that data the board rules read has changed outside the board:
+ * a decision, a competence, an absence or recorded time saved through a page or the API.
+ * Open boards then judge their next change on fresh data instead of waiting for their
+ * periodic refresh. Kept on globalThis because the SvelteKit bundle and server.ts each
+ * carry their own copy of this module.
+ */
+type Listener = (scope: { teamId?: string }) => void;
+
+const KEY = Symbol.for('ramtavlan.realtime.invalidate');
+
+function listeners(): Set<Listener> {
+	const holder = globalThis as { [KEY]?: Set<Listener> };
+	return (holder[KEY] ??= new Set());
+}
+
+/** Tells open boards (of `teamId`, or all) that their rule data changed. */
+export function notifyBoardDataChanged(scope: { teamId?: string } = {}): void {
+	for (const listener of listeners()) listener(scope);
+}
+
+export function onBoardDataChanged(listener: Listener): () => void {
+	listeners().add(listener);
+	return () => listeners().delete(listener);
+}
