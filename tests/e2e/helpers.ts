@@ -1,4 +1,10 @@
-import { expect, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import {
+	expect,
+	type Browser,
+	type BrowserContext,
+	type Locator,
+	type Page
+} from '@playwright/test';
 
 export const TABLET = { width: 1280, height: 800 };
 export const PHONE = { width: 390, height: 844 };
@@ -39,7 +45,7 @@ export function column(page: Page, name: string | null) {
 		: page.getByRole('region', { name, exact: true });
 }
 
-export function card(page: Page, visitId: string) {
+export function card(page: Page | Locator, visitId: string) {
 	return page.locator(`button[data-visit-id="${visitId}"]`);
 }
 

@@ -35,7 +35,7 @@ async function counts(h: TestDatabase) {
 describe('migrations', () => {
 	it('create every table of the schema in an empty database', async () => {
 		const h = await fresh();
-		const expected = Object.values(schema)
+		const expected = (Object.values(schema) as unknown[])
 			.filter((value): value is PgTable => value instanceof PgTable)
 			.map((table) => getTableConfig(table).name)
 			.sort();

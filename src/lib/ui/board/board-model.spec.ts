@@ -145,11 +145,12 @@ describe('huddle hints', () => {
 			})
 		).toEqual([]);
 	});
-	it('points out an untaken time-critical visit, a lift with one person and low continuity', () => {
+	it('points out an untaken time-critical visit, a lift short of a person (once) and low continuity', () => {
 		const hints = huddleHints({
 			visits: [
 				visit({ clientId: 'c1', window: 'före 09:00' }),
-				visit({ clientId: 'c2', services: ['lift'], assignees: ['anna'] })
+				visit({ clientId: 'c2', services: ['lift'], assignees: ['anna'] }),
+				visit({ clientId: 'c2', services: ['lift'], assignees: [], dayPart: 'evening' })
 			],
 			staff: [person('anna', 'Anna')],
 			absences: {},

@@ -95,12 +95,14 @@ export function huddleHints(input: {
 			});
 		}
 	}
+	const twoStaffShown = new Set<string>();
 	for (const v of planned) {
 		if (v.window && v.assignees.length === 0) {
 			hints.push({ kind: 'critical', clientId: v.clientId, window: v.window });
 		}
 		const two = v.services.find((code) => input.services[code]?.twoStaff);
-		if (two && v.assignees.length < 2) {
+		if (two && v.assignees.length < 2 && !twoStaffShown.has(v.clientId + two)) {
+			twoStaffShown.add(v.clientId + two);
 			hints.push({ kind: 'two-staff', clientId: v.clientId, service: two });
 		}
 	}

@@ -51,10 +51,10 @@ export interface ShownVerdict extends VerdictEvent {
 }
 
 /** Boards open on this device, so logging out can wait for (or warn about) unsent changes. */
-const openBoards = new Set<BoardStore>();
+const openBoards: BoardStore[] = [];
 
 export function unsavedBoards(): number {
-	return [...openBoards].filter((b) => b.pendingChanges > 0 || !b.allSaved).length;
+	return openBoards.filter((b) => b.pendingChanges > 0 || !b.allSaved).length;
 }
 
 export class BoardStore {
@@ -108,7 +108,7 @@ export class BoardStore {
 
 	/** Opens local storage, the Yjs socket and the socket.io channel (browser only). */
 	connect(): void {
-		openBoards.add(this);
+		openBoards.push(this);
 		const wsOrigin = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}`;
 		this.#local = new IndexeddbPersistence(this.room, this.doc);
 		void this.#local.whenSynced.then(() => {
@@ -223,7 +223,8 @@ export class BoardStore {
 
 	/** Closes the sockets; the local copy stays for next time. */
 	destroy(): void {
-		openBoards.delete(this);
+		const index = openBoards.indexOf(this);
+		if (index >= 0) openBoards.splice(index, 1);
 		window.removeEventListener('offline', this.#wentOffline);
 		window.removeEventListener('online', this.#cameOnline);
 		this.#socket?.disconnect();
@@ -253,12 +254,12 @@ export class BoardStore {
 		// awareness states add people whose socket.io channel has not joined yet.
 		const provider = this.#provider;
 		if (!provider) return;
-		const known = new Map(this.present.map((p) => [p.id, p]));
+		const known: PresentUser[] = [...this.present];
 		for (const state of provider.awareness.getStates().values()) {
 			const user = (state as { user?: BoardUser }).user;
-			if (user && !known.has(user.id)) known.set(user.id, { ...user, devices: 1 });
+			if (user && !known.some((p) => p.id === user.id)) known.push({ ...user, devices: 1 });
 		}
-		if (known.size !== this.present.length) this.present = [...known.values()];
+		if (known.length !== this.present.length) this.present = known;
 	}
 }
 
