@@ -5,7 +5,10 @@ import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const env = { ...process.env, RAMTAVLAN_BUILD_ID: process.env.RAMTAVLAN_BUILD_ID ?? String(Date.now()) };
+const env = {
+	...process.env,
+	RAMTAVLAN_BUILD_ID: process.env.RAMTAVLAN_BUILD_ID ?? String(Date.now())
+};
 
 for (const [command, args] of [
 	['npx', ['vite', 'build']],

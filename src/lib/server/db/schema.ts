@@ -254,8 +254,14 @@ export const plannedVisit = pgTable(
 		dayPart: text('day_part').notNull(),
 		minutes: integer('minutes').notNull(),
 		status: text('status').notNull(),
-		services: text('services').array().notNull().default(sql`'{}'::text[]`),
-		assignees: uuid('assignees').array().notNull().default(sql`'{}'::uuid[]`),
+		services: text('services')
+			.array()
+			.notNull()
+			.default(sql`'{}'::text[]`),
+		assignees: uuid('assignees')
+			.array()
+			.notNull()
+			.default(sql`'{}'::uuid[]`),
 		updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
 	},
 	(t) => [
