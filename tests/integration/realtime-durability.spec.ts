@@ -10,7 +10,7 @@ import * as Y from 'yjs';
 import { datesOfIsoWeek } from '../../src/lib/domain/periods';
 import { boardRoom, createVisit, readVisit, setMinutes, visitsOf } from '../../src/lib/board';
 import { createSessionStore, type SessionStore } from '../../src/lib/server/auth/session';
-import { attachRealtime, type Realtime } from '../../src/lib/server/realtime';
+import { attachRealtime } from '../../src/lib/server/realtime';
 import { MemoryBoardStore } from '../../src/lib/server/realtime/board-store';
 import { PostgresBoardStore } from '../../src/lib/server/realtime/board-store.postgres';
 import type { PresenceEvent } from '../../src/lib/realtime/protocol';
