@@ -190,6 +190,41 @@ test('marking a person absent hands their visits back and the huddle shows what 
 	await context.close();
 });
 
+test('a new visit for a client starts in Att fördela with the decision’s services', async ({
+	browser
+}) => {
+	const { context, page } = await device(browser, 'tablet');
+	await openBoard(page, 'anna');
+	const before = await column(page, null).locator('button[data-visit-id]').count();
+	await page.getByRole('button', { name: '+ Nytt besök' }).click();
+	const dialog = page.getByRole('dialog');
+	await dialog.getByLabel('Brukare').selectOption({ label: 'Margit Gustafsson' });
+	await dialog.getByRole('button', { name: 'Eftermiddag' }).click();
+	await dialog.getByRole('button', { name: '5 minuter mer' }).click();
+	await dialog.getByLabel('Medicinsk tid').fill('efter 15:00');
+	await dialog.getByRole('button', { name: 'Lägg till besöket' }).click();
+	await expect(dialog).toBeHidden();
+	const added = column(page, null)
+		.locator('.part', { hasText: 'Eftermiddag' })
+		.locator('button[data-visit-id]', { hasText: 'Margit Gustafsson' });
+	await expect(added).toBeVisible();
+	await expect(added).toContainText('ca 35 min');
+	await expect(added).toContainText('efter 15:00');
+	await expect(column(page, null).locator('button[data-visit-id]')).toHaveCount(before + 1);
+	await context.close();
+});
+
+test('the board speaks English when asked to', async ({ browser }) => {
+	const { context, page } = await device(browser, 'tablet');
+	await openBoard(page, 'erik');
+	await page.getByRole('button', { name: 'English' }).click();
+	await expect(page.getByRole('heading', { name: 'To hand out' })).toBeVisible();
+	await expect(page.locator('[data-sync-state="saved"]')).toContainText('All saved');
+	await page.getByRole('button', { name: 'Svenska' }).click();
+	await expect(page.getByRole('heading', { name: 'Att fördela' })).toBeVisible();
+	await context.close();
+});
+
 test('every control on the board is at least 44 px for a finger', async ({ browser }) => {
 	const { context, page } = await device(browser, 'tablet');
 	await openBoard(page, 'anna');
