@@ -318,7 +318,12 @@ export class BoardAuthority {
 	 * Runs a change of the server's own (a command) in one authority transaction and records
 	 * the resulting states as accepted. Commands check what they write beforehand.
 	 */
-	change(fn: () => void): { update: Uint8Array | null; changed: Map<string, BoardVisit | null> } {
+	change(fn: () => void): {
+		update: Uint8Array | null;
+		changed: Map<string, BoardVisit | null>;
+		/** The accepted states of the changed visits before the change. */
+		before: Map<string, BoardVisit>;
+	} {
 		const visits = visitsMap(this.doc) as unknown as Y.AbstractType<unknown>;
 		const touched = new Set<string>();
 		let update: Uint8Array | null = null;
@@ -345,7 +350,10 @@ export class BoardAuthority {
 			this.doc.off('update', onUpdate);
 		}
 		const changed = new Map<string, BoardVisit | null>();
+		const before = new Map<string, BoardVisit>();
 		for (const id of touched) {
+			const previous = this.accepted.get(id);
+			if (previous) before.set(id, previous);
 			const parsed = parseVisit(id, visitsMap(this.doc).get(id));
 			if (parsed.ok) {
 				this.accepted.set(id, parsed.visit);
@@ -354,6 +362,6 @@ export class BoardAuthority {
 				changed.set(id, null);
 			}
 		}
-		return { update, changed };
+		return { update, changed, before };
 	}
 }

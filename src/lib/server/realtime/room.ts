@@ -399,7 +399,6 @@ export class Room {
 			);
 			return;
 		}
-		const before = new Map(this.authority.accepted);
 		let applied;
 		try {
 			applied = this.authority.apply(update, conn);
@@ -409,6 +408,12 @@ export class Room {
 			throw error;
 		}
 		if (!applied.update && applied.touched.size === 0) return;
+		// `apply` leaves the accepted states alone: these are the visits' states before it.
+		const before = new Map<string, BoardVisit>();
+		for (const id of applied.touched) {
+			const previous = this.authority.accepted.get(id);
+			if (previous) before.set(id, previous);
+		}
 		const foreign =
 			applied.newIds.length > 0
 				? new Set((await this.host.store.visitsElsewhere(this.name, applied.newIds)).keys())
@@ -456,8 +461,7 @@ export class Room {
 		actor: Actor | null,
 		ctx: TeamContext
 	): { changed: Map<string, BoardVisit | null>; committed: Promise<void> } {
-		const before = new Map(this.authority.accepted);
-		const { update, changed } = this.authority.change(fn);
+		const { update, changed, before } = this.authority.change(fn);
 		if (!update) return { changed, committed: Promise.resolve() };
 		const write = this.writeFor(ctx, [update], changed, before, actor, null);
 		const commit = this.host.writer.write(write);
