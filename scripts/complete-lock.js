@@ -18,6 +18,7 @@ const OS = [
 	'aix',
 	'netbsd'
 ];
+/** @type {Record<string, string>} */
 const CPU = {
 	arm: 'arm',
 	arm64: 'arm64',
@@ -29,9 +30,13 @@ const CPU = {
 	s390x: 's390x'
 };
 
-/** os, cpu and libc of a platform package, from its name (`…-linux-arm64-musl`). */
+/**
+ * os, cpu and libc of a platform package, from its name (`…-linux-arm64-musl`).
+ * @param {string} name
+ * @returns {{ os: string; cpu: string; libc: string | undefined } | null}
+ */
 export function platformOf(name) {
-	const tokens = name.split('/').pop().split('-');
+	const tokens = (name.split('/').pop() ?? '').split('-');
 	const os = tokens.find((t) => OS.includes(t));
 	const cpu = tokens.map((t) => CPU[t]).find(Boolean);
 	if (!os || !cpu) return null;
@@ -44,6 +49,11 @@ export function platformOf(name) {
 	return { os, cpu, libc };
 }
 
+/**
+ * @typedef {{ version?: string; dev?: boolean; optional?: boolean; os?: string[]; cpu?: string[]; libc?: string[]; optionalDependencies?: Record<string, string> }} LockEntry
+ * @param {{ packages: Record<string, LockEntry> }} lock
+ * @returns {string[]} the entries added
+ */
 export function completeLock(lock) {
 	const packages = lock.packages;
 	const added = [];

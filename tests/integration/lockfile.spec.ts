@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-// @ts-expect-error plain JavaScript build script without types
 import { completeLock, platformOf } from '../../scripts/complete-lock.js';
 
 describe('package-lock.json', () => {
