@@ -116,6 +116,25 @@ describe('verdict text', () => {
 				'2026-11-24'
 			)
 		).toBe('Anna Lind är frånvarande den 24 november. Anna Lind är borttagen från besöket.');
+		expect(
+			verdictMessage(
+				{
+					rule: 'malformed',
+					reason: 'unknown-assignee',
+					date: '2026-11-24',
+					offDuty: [
+						{ staffId: 'a', name: 'Anna Lind', absent: true },
+						{ staffId: 'b', name: 'Bertil Ek', absent: false }
+					]
+				},
+				['assignees'],
+				facts('sv'),
+				'2026-11-24'
+			)
+		).toBe(
+			'Anna Lind är frånvarande den 24 november. Bertil Ek arbetar inte i teamet den 24 november. ' +
+				'Anna Lind och Bertil Ek är borttagna från besöket.'
+		);
 		expect(verdictMessage({ rule: 'malformed', reason: 'whatever' }, ['visit'], facts('en'))).toBe(
 			'The visit has the wrong format and could not be saved. The visit was removed.'
 		);

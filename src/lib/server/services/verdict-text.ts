@@ -238,16 +238,15 @@ export function verdictMessage(
 		violation.rule === 'malformed' &&
 		violation.offDuty?.length
 	) {
-		outcome = m.verdict_undone_assignees(
-			{
-				staff: list(
-					violation.offDuty.map((s) => s.name),
-					locale,
-					'conjunction'
-				)
-			},
-			{ locale }
+		const staff = list(
+			violation.offDuty.map((s) => s.name),
+			locale,
+			'conjunction'
 		);
+		outcome =
+			violation.offDuty.length === 1
+				? m.verdict_undone_assignees({ staff }, { locale })
+				: m.verdict_undone_assignees_many({ staff }, { locale });
 	} else outcome = m.verdict_undone_changes({}, { locale });
 	return [...sentences, outcome].join(' ');
 }
