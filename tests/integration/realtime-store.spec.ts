@@ -208,3 +208,57 @@ describe.each(harnesses)('board store contract: %s', (kind, make) => {
 		expect(await h.projection(id)).toBeUndefined();
 	});
 });
+
+describe('the database board store', () => {
+	it('loses no update to a compaction that runs between the reads of a load', async () => {
+		const room = `board:${world.teams.bjorken}:2026-W07-race`;
+		const doc = new Y.Doc();
+		const updates = recorder(doc);
+		const id = createVisit(doc, {
+			clientId: world.clients.greta,
+			date: MONDAY,
+			dayPart: 'evening',
+			services: ['meals'],
+			minutes: 30
+		});
+		for (const minutes of [35, 40, 45]) setMinutes(doc, id, minutes);
+		const plain = new PostgresBoardStore(database.db);
+		const [lastId] = await plain.append([
+			{ room, updates: [...updates], upserts: [], removals: [], audit: [] }
+		]);
+		// A database whose first read in a load lets a compaction finish before it answers.
+		let compactOnce: (() => Promise<void>) | null = () =>
+			plain.compact(room, Y.encodeStateAsUpdate(doc), lastId);
+		const racing = new Proxy(database.db, {
+			get(target, prop, receiver) {
+				const value = Reflect.get(target, prop, receiver);
+				if (prop !== 'select') return value;
+				return (...args: unknown[]) => {
+					type Thenable = {
+						then: (ok: (v: unknown) => unknown, fail: (e: unknown) => unknown) => unknown;
+					};
+					const select = (
+						value as (...a: unknown[]) => { from: (...a: unknown[]) => Thenable }
+					).apply(target, args);
+					const from = select.from.bind(select);
+					select.from = (...fromArgs: unknown[]) => {
+						const query = from(...fromArgs);
+						const then = query.then.bind(query);
+						query.then = (resolve, reject) =>
+							then(async (rows: unknown) => {
+								const compact = compactOnce;
+								compactOnce = null;
+								if (compact) await compact();
+								return rows;
+							}, reject).then(resolve, reject);
+						return query;
+					};
+					return select;
+				};
+			}
+		});
+		const stored = await new PostgresBoardStore(racing).load(room);
+		expect(compactOnce).toBeNull();
+		expect(readVisit(rebuild(stored), id)?.minutes).toBe(45);
+	});
+});

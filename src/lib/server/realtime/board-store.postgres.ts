@@ -3,7 +3,7 @@
  * one transaction with PostgreSQL's default synchronous commit: when it resolves, the updates,
  * their projection rows and audit rows are on disk together.
  */
-import { and, asc, eq, gt, inArray, lte, ne, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, inArray, lte, ne, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { auditLog, boardSnapshot, boardUpdate, plannedVisit } from '../db/schema';
 import type { BoardStore, BoardWrite, StoredBoard } from './board-store';
@@ -14,21 +14,27 @@ const bytes = (data: Uint8Array) => new Uint8Array(data.buffer, data.byteOffset,
 export class PostgresBoardStore implements BoardStore {
 	constructor(private readonly db: Db) {}
 
+	/**
+	 * Reads the log before the snapshot, so a compaction running meanwhile cannot hide an
+	 * update: whatever it deleted from the log before the first read is in the snapshot read
+	 * after it (snapshots only ever move forward).
+	 */
 	async load(room: string): Promise<StoredBoard> {
+		const updates = await this.db
+			.select({ id: boardUpdate.id, data: boardUpdate.data })
+			.from(boardUpdate)
+			.where(eq(boardUpdate.room, room))
+			.orderBy(asc(boardUpdate.id));
 		const [snapshot] = await this.db
 			.select({ data: boardSnapshot.data, upToId: boardSnapshot.upToId })
 			.from(boardSnapshot)
 			.where(eq(boardSnapshot.room, room));
 		const upToId = snapshot ? Number(snapshot.upToId) : 0;
-		const updates = await this.db
-			.select({ id: boardUpdate.id, data: boardUpdate.data })
-			.from(boardUpdate)
-			.where(and(eq(boardUpdate.room, room), gt(boardUpdate.id, upToId)))
-			.orderBy(asc(boardUpdate.id));
+		const after = updates.filter((u) => Number(u.id) > upToId);
 		return {
 			snapshot: snapshot ? bytes(snapshot.data) : null,
-			updates: updates.map((u) => bytes(u.data)),
-			lastId: Math.max(upToId, ...updates.map((u) => Number(u.id)))
+			updates: after.map((u) => bytes(u.data)),
+			lastId: Math.max(upToId, ...after.map((u) => Number(u.id)))
 		};
 	}
 
