@@ -27,7 +27,6 @@ test('health answers when the database does', async ({ request }) => {
 test('POST /login answers 303 with the session cookie; a wrong password does not', async ({
 	request
 }) => {
-	await session(request, 'anna');
 	const wrong = await request.post('/login', {
 		form: { username: 'anna', password: 'fel' },
 		headers: { origin: origin() },
@@ -40,6 +39,7 @@ test('POST /login answers 303 with the session cookie; a wrong password does not
 		maxRedirects: 0
 	});
 	expect(foreign.status()).toBe(403);
+	await session(request, 'anna');
 });
 
 test('the JSON API answers 401 without a session', async ({ request }) => {
