@@ -1,6 +1,7 @@
 import { paraglideVitePlugin } from '@inlang/paraglide-js';
 import { sveltekit } from '@sveltejs/kit/vite';
 import { defineConfig } from 'vitest/config';
+import { realtimeDevPlugin } from './src/lib/server/realtime/vite-plugin';
 
 export default defineConfig({
 	plugins: [
@@ -9,7 +10,9 @@ export default defineConfig({
 			outdir: './src/lib/paraglide',
 			strategy: ['cookie', 'baseLocale']
 		}),
-		sveltekit()
+		sveltekit(),
+		// `npm run dev` serves /yjs and /socket.io like production does.
+		realtimeDevPlugin()
 	],
 	server: { port: 5173 },
 	test: {
