@@ -245,12 +245,14 @@ describe('the database board store', () => {
 						const query = from(...fromArgs);
 						const then = query.then.bind(query);
 						query.then = (resolve, reject) =>
-							then(async (rows: unknown) => {
-								const compact = compactOnce;
-								compactOnce = null;
-								if (compact) await compact();
-								return rows;
-							}, reject).then(resolve, reject);
+							(
+								then(async (rows: unknown) => {
+									const compact = compactOnce;
+									compactOnce = null;
+									if (compact) await compact();
+									return rows;
+								}, reject) as Promise<unknown>
+							).then(resolve, reject);
 						return query;
 					};
 					return select;
