@@ -130,6 +130,48 @@ test('a tablet and a phone see each other’s changes at once; taps alone do the
 	await phone.context.close();
 });
 
+test('a long press starts a drag on a touch screen; a swipe does not', async ({ browser }) => {
+	const { context, page } = await device(browser, 'tablet');
+	await openBoard(page, 'anna');
+	const cdp = await context.newCDPSession(page);
+	const touch = (type: string, x = 0, y = 0) =>
+		cdp.send('Input.dispatchTouchEvent', {
+			type,
+			touchPoints: type === 'touchEnd' ? [] : [{ x, y }]
+		});
+	const elin = column(page, 'Elin Sjöberg');
+	const source = elin.locator('button[data-visit-id]').first();
+	const id = (await source.getAttribute('data-visit-id'))!;
+	const from = (await source.boundingBox())!;
+	const start = { x: from.x + from.width / 2, y: from.y + 15 };
+	const target = column(page, null).locator('.part', { hasText: 'Morgon' });
+	const to = (await target.boundingBox())!;
+	const path = async () => {
+		for (let i = 1; i <= 8; i++) {
+			await touch(
+				'touchMove',
+				start.x + ((to.x + to.width / 2 - start.x) * i) / 8,
+				start.y + ((to.y + 20 - start.y) * i) / 8
+			);
+		}
+	};
+
+	// A quick swipe from the card towards Att fördela moves nothing.
+	await touch('touchStart', start.x, start.y);
+	await path();
+	await touch('touchEnd');
+	await expect(card(elin, id)).toBeVisible();
+
+	// Press and hold, then move: the card is handed back to the team.
+	await touch('touchStart', start.x, start.y);
+	await page.waitForTimeout(600);
+	await path();
+	await touch('touchEnd');
+	await expect(card(target, id)).toBeVisible();
+	await expect(card(elin, id)).toHaveCount(0);
+	await context.close();
+});
+
 test('work done offline arrives when the connection returns', async ({ browser }) => {
 	const a = await device(browser, 'tablet');
 	const b = await device(browser, 'tablet');

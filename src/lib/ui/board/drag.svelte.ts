@@ -67,8 +67,29 @@ export class DragController {
 		window.addEventListener('pointermove', this.#onMove, { passive: false });
 		window.addEventListener('pointerup', this.#onUp);
 		window.addEventListener('pointercancel', this.#onCancel);
-		window.addEventListener('touchmove', this.#onTouchMove, { passive: false });
 	}
+
+	/**
+	 * A Svelte action for the element holding the cards. The browser decides at the start of
+	 * a touch whether it may scroll without asking the page, so the listener that stops
+	 * scrolling during a drag must be in place before any touch begins.
+	 */
+	guard = (node: HTMLElement) => {
+		const onTouchMove = (event: TouchEvent) => {
+			if (this.active) event.preventDefault();
+		};
+		const onContextMenu = (event: Event) => {
+			if (this.#pending || this.active) event.preventDefault();
+		};
+		node.addEventListener('touchmove', onTouchMove, { passive: false });
+		node.addEventListener('contextmenu', onContextMenu);
+		return {
+			destroy: () => {
+				node.removeEventListener('touchmove', onTouchMove);
+				node.removeEventListener('contextmenu', onContextMenu);
+			}
+		};
+	};
 
 	/** Cards call this from their click handler: a click that ended a drag is not a tap. */
 	consumeClick(): boolean {
@@ -90,10 +111,6 @@ export class DragController {
 		}
 		navigator.vibrate?.(15);
 	}
-
-	#onTouchMove = (event: TouchEvent) => {
-		if (this.active) event.preventDefault();
-	};
 
 	#onMove = (event: PointerEvent) => {
 		const pending = this.#pending;
@@ -142,7 +159,6 @@ export class DragController {
 		window.removeEventListener('pointermove', this.#onMove);
 		window.removeEventListener('pointerup', this.#onUp);
 		window.removeEventListener('pointercancel', this.#onCancel);
-		window.removeEventListener('touchmove', this.#onTouchMove);
 	}
 }
 
