@@ -134,7 +134,7 @@ test('a long press starts a drag on a touch screen; a swipe does not', async ({ 
 	const { context, page } = await device(browser, 'tablet');
 	await openBoard(page, 'anna');
 	const cdp = await context.newCDPSession(page);
-	const touch = (type: string, x = 0, y = 0) =>
+	const touch = (type: 'touchStart' | 'touchMove' | 'touchEnd', x = 0, y = 0) =>
 		cdp.send('Input.dispatchTouchEvent', {
 			type,
 			touchPoints: type === 'touchEnd' ? [] : [{ x, y }]
