@@ -6,10 +6,13 @@
  *     devices, one change per device every 2 s (p50/p99, and the ratio to the baseline);
  *   - verdict: a refused change's compensation reaching its author (p50/p99);
  *   - throughput: validated board updates per second;
- *   - memory: server heap per open board and per connection.
+ *   - memory: server heap per open board and per connection;
+ *   - last, the frame report over a unit of 5,000 clients (bench/frame-report.ts), on a
+ *     PostgreSQL server only.
  *
- * Environment: BENCH_BOARDS (100), BENCH_SECONDS (10 per phase), BENCH_DATABASE_URL (an
- * empty PostgreSQL database; the default is an embedded PGlite in a temporary directory).
+ * Environment: BENCH_BOARDS (100), BENCH_SECONDS (10 per phase), BENCH_REPORT_RUNS (15 per
+ * report), BENCH_DATABASE_URL (a PostgreSQL server where databases may be created; the
+ * default is an embedded PGlite in a temporary directory).
  * Nothing is written to the repository.
  */
 import { fork } from 'node:child_process';
@@ -26,6 +29,7 @@ import { openDatabase } from '../src/lib/server/db/client';
 import { attachRealtime } from '../src/lib/server/realtime';
 import { startBaselineRelay } from './baseline-relay';
 import type { BoardSpec, ClientCommand } from './clients';
+import { benchFrameReport } from './frame-report';
 import { BENCH_WEEK, seedBench } from './seed';
 
 const BOARDS = Number(process.env.BENCH_BOARDS ?? 100);
@@ -239,3 +243,4 @@ async function main() {
 }
 
 await main();
+await benchFrameReport();
