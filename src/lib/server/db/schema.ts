@@ -301,7 +301,18 @@ export const timeEntry = pgTable(
 		createdAt: createdAt()
 	},
 	(t) => [
-		index('time_entry_client_date_idx').on(t.clientId, t.date),
+		// Covering: a client's effective minutes in a period (frame usage, the unit's frame
+		// report) come from an index-only scan, without visiting the table. The trailing columns
+		// are what the correction rule (T1) compares; drizzle has no INCLUDE, and as key columns
+		// they cover the same reads.
+		index('time_entry_usage_idx').on(
+			t.clientId,
+			t.date,
+			t.minutes,
+			t.id,
+			t.correctsId,
+			t.createdAt
+		),
 		index('time_entry_corrects_idx').on(t.correctsId),
 		uniqueIndex('time_entry_idempotency_idx').on(t.idempotencyKey)
 	]
