@@ -33,7 +33,14 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
 		const { default: postgres } = await import('postgres');
 		const { drizzle } = await import('drizzle-orm/postgres-js');
 		const { migrate } = await import('drizzle-orm/postgres-js/migrator');
-		const sql = postgres(options.url, { max: 10, onnotice: () => {} });
+		const sql = postgres(options.url, {
+			max: 10,
+			onnotice: () => {},
+			// JIT compilation pays off for long analytical scans; the queries here are index
+			// lookups whose plans merely look expensive (a unit's frame report has a cost in the
+			// millions), where compiling costs more than the whole query.
+			connection: { jit: 'off' }
+		});
 		const db = drizzle({ client: sql, schema });
 		return {
 			db: db as unknown as Db,
