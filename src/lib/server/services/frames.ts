@@ -8,11 +8,10 @@
  * Planned time is the estimate of `planned_visit` rows still `planned`; a visit that is done is
  * counted through its recorded time instead, and cancelled or declined visits take nothing.
  */
-import { and, asc, eq, gte, inArray, isNull, lte, or, sql, type SQL } from 'drizzle-orm';
-import { compareDates, periodsOverlapping } from '../../domain/periods';
-import type { FramePeriod, FramePeriodRange, IsoDate } from '../../domain/types';
+import { sql, type SQL } from 'drizzle-orm';
+import { periodsOverlapping } from '../../domain/periods';
+import type { IsoDate } from '../../domain/types';
 import type { Db } from '../db/client';
-import { client, decision, team } from '../db/schema';
 
 export interface FrameReportRow {
 	clientId: string;
@@ -36,13 +35,6 @@ export interface FrameReportQuery {
 
 const collator = new Intl.Collator('sv');
 
-interface FrameSlot {
-	clientId: string;
-	name: string;
-	period: FramePeriodRange;
-	frameMinutes: number;
-}
-
 /**
  * One row per active client and frame period overlapping `query.period`, for every decision
  * overlapping it: a weekly decision asked for a month gives one row per ISO week touching the
@@ -51,8 +43,10 @@ interface FrameSlot {
  * frame period the newer one (latest `validFrom`) gives the frame, as on the board.
  *
  * At least one of `teamId`, `unitId`, `clientIds` must be given (filters combine with AND).
- * Two queries whatever the number of clients: the decisions, then one aggregate over time
- * entries and planned visits by the client/date indexes.
+ * One statement whatever the number of clients: the frame periods travel as a handful of
+ * parameters, the server pairs them with the decisions and sums time entries and planned
+ * visits through the (client, date) indexes, so a unit of thousands of clients costs one
+ * round trip.
  */
 export async function frameReport(db: Db, query: FrameReportQuery): Promise<FrameReportRow[]> {
 	const { teamId, unitId, clientIds } = query;
@@ -61,126 +55,105 @@ export async function frameReport(db: Db, query: FrameReportQuery): Promise<Fram
 	}
 	if (clientIds !== undefined && clientIds.length === 0) return [];
 	const { start, end } = query.period;
-
-	const filters: SQL[] = [
-		eq(client.active, true),
-		lte(decision.validFrom, end),
-		or(isNull(decision.validTo), gte(decision.validTo, start))!
+	const periods = [
+		...periodsOverlapping('week', { start, end }),
+		...periodsOverlapping('month', { start, end })
 	];
-	if (teamId !== undefined) filters.push(eq(client.teamId, teamId));
-	if (unitId !== undefined) filters.push(eq(team.unitId, unitId));
-	if (clientIds !== undefined) filters.push(inArray(client.id, clientIds));
+	if (periods.length === 0) return [];
 
-	return db.transaction(async (tx) => {
-		// Planning a report over thousands of clients looks expensive enough to trigger JIT
-		// compilation, which costs more than the whole query; the plan is index lookups.
-		await tx.execute(sql`set local jit = off`);
-		const decisions = await tx
-			.select({
-				clientId: client.id,
-				name: client.name,
-				validFrom: decision.validFrom,
-				validTo: decision.validTo,
-				frameMinutes: decision.frameMinutes,
-				framePeriod: decision.framePeriod
-			})
-			.from(decision)
-			.innerJoin(client, eq(client.id, decision.clientId))
-			.innerJoin(team, eq(team.id, client.teamId))
-			.where(and(...filters))
-			.orderBy(asc(decision.validFrom));
-
-		// Frame periods per client; a later decision (ordered by validFrom) replaces an earlier
-		// one in a period both touch.
-		const periods = {
-			week: periodsOverlapping('week', { start, end }),
-			month: periodsOverlapping('month', { start, end })
-		};
-		const slots = new Map<string, FrameSlot>();
-		for (const d of decisions) {
-			for (const period of periods[d.framePeriod as FramePeriod]) {
-				const overlaps =
-					compareDates(d.validFrom, period.end) <= 0 &&
-					(d.validTo === null || compareDates(d.validTo, period.start) >= 0);
-				if (!overlaps) continue;
-				slots.set(`${d.clientId}|${period.key}`, {
-					clientId: d.clientId,
-					name: d.name,
-					period,
-					frameMinutes: d.frameMinutes
-				});
-			}
-		}
-		if (slots.size === 0) return [];
-
-		const list = [...slots.values()].sort(
-			(a, b) =>
-				collator.compare(a.name, b.name) ||
-				(a.clientId < b.clientId ? -1 : a.clientId > b.clientId ? 1 : 0) ||
-				(a.period.start < b.period.start ? -1 : 1)
-		);
-		const usage = await usageOfSlots(tx as unknown as Db, list);
-		return list.map((slot, i) => {
-			const { used, planned } = usage[i];
-			return {
-				clientId: slot.clientId,
-				name: slot.name,
-				period: slot.period.key,
-				frameMinutes: slot.frameMinutes,
-				usedMinutes: used,
-				plannedMinutes: planned,
-				leftMinutes: slot.frameMinutes - used - planned
-			};
-		});
-	});
-}
-
-/**
- * Used and planned minutes of each (client, date range), in one statement: the ranges travel
- * as three parallel arrays and are joined to the rows through the (client_id, date) indexes.
- */
-async function usageOfSlots(
-	db: Db,
-	slots: { clientId: string; period: { start: IsoDate; end: IsoDate } }[]
-): Promise<{ used: number; planned: number }[]> {
-	const clientIds = slots.map((s) => s.clientId).join(',');
-	const starts = slots.map((s) => s.period.start).join(',');
-	const ends = slots.map((s) => s.period.end).join(',');
+	const scope: SQL[] = [];
+	if (teamId !== undefined) scope.push(sql`and c.team_id = ${teamId}::uuid`);
+	if (unitId !== undefined) scope.push(sql`and t.unit_id = ${unitId}::uuid`);
+	if (clientIds !== undefined) {
+		scope.push(sql`and c.id = any(string_to_array(${clientIds.join(',')}::text, ',')::uuid[])`);
+	}
+	const list = (values: string[]) => sql`string_to_array(${values.join(',')}::text, ',')`;
+	// `slot`: a client's frame in one period. Of the decisions sharing a period the latest
+	// (by validFrom, then recording) gives the frame.
 	const result = await db.execute(sql`
-		with slot as (
-			select (s.n)::int as n, s.client_id, s.first_day, s.last_day
+		with period as (
+			select p.kind, p.key, p.first_day, p.last_day
 			from unnest(
-				string_to_array(${clientIds}::text, ',')::uuid[],
-				string_to_array(${starts}::text, ',')::date[],
-				string_to_array(${ends}::text, ',')::date[]
-			) with ordinality as s(client_id, first_day, last_day, n)
+				${list(periods.map((p) => p.kind))},
+				${list(periods.map((p) => p.key))},
+				${list(periods.map((p) => p.start))}::date[],
+				${list(periods.map((p) => p.end))}::date[]
+			) as p(kind, key, first_day, last_day)
+		),
+		slot as materialized (
+			select distinct on (c.id, p.key)
+				c.id as client_id, c.name, p.key, p.first_day, p.last_day, d.frame_minutes
+			from decision d
+			join client c on c.id = d.client_id
+			join team t on t.id = c.team_id
+			join period p
+				on p.kind = d.frame_period
+				and d.valid_from <= p.last_day
+				and (d.valid_to is null or d.valid_to >= p.first_day)
+			where c.active ${sql.join(scope, sql` `)}
+				and d.valid_from <= ${end}::date
+				and (d.valid_to is null or d.valid_to >= ${start}::date)
+			order by c.id, p.key, d.valid_from desc, d.created_at desc, d.id desc
 		),
 		used as (
-			select slot.n, sum(te.minutes)::int as minutes
+			select slot.client_id, slot.key, sum(te.minutes)::int as minutes
 			from slot
 			join time_entry te
 				on te.client_id = slot.client_id and te.date between slot.first_day and slot.last_day
 			where ${effective(sql`te`, { many: true })}
-			group by slot.n
+			group by slot.client_id, slot.key
 		),
 		planned as (
-			select slot.n, sum(pv.minutes)::int as minutes
+			select slot.client_id, slot.key, sum(pv.minutes)::int as minutes
 			from slot
 			join planned_visit pv
 				on pv.client_id = slot.client_id and pv.date between slot.first_day and slot.last_day
 			where pv.status = 'planned'
-			group by slot.n
+			group by slot.client_id, slot.key
 		)
-		select slot.n, coalesce(used.minutes, 0) as used, coalesce(planned.minutes, 0) as planned
+		select slot.client_id as "clientId", slot.name, slot.key as period,
+			slot.first_day::text as "firstDay", slot.frame_minutes as "frameMinutes",
+			coalesce(used.minutes, 0) as used, coalesce(planned.minutes, 0) as planned
 		from slot
-		left join used on used.n = slot.n
-		left join planned on planned.n = slot.n
+		left join used using (client_id, key)
+		left join planned using (client_id, key)
 	`);
-	const usage = slots.map(() => ({ used: 0, planned: 0 }));
-	for (const row of rowsOf<{ n: number; used: number; planned: number }>(result)) {
-		usage[Number(row.n) - 1] = { used: Number(row.used), planned: Number(row.planned) };
-	}
-	return usage;
+	const rows = rowsOf<{
+		clientId: string;
+		name: string;
+		period: string;
+		firstDay: IsoDate;
+		frameMinutes: number;
+		used: number;
+		planned: number;
+	}>(result);
+
+	// Swedish order of names (ties by id), each name compared once per pair of clients rather
+	// than once per pair of rows; then periods in calendar order.
+	const names = new Map(rows.map((r) => [r.clientId, r.name]));
+	const rank = new Map<string, number>();
+	[...names]
+		.sort(
+			([a, nameA], [b, nameB]) => collator.compare(nameA, nameB) || (a < b ? -1 : a > b ? 1 : 0)
+		)
+		.forEach(([clientId], i) => rank.set(clientId, i));
+	rows.sort(
+		(a, b) => rank.get(a.clientId)! - rank.get(b.clientId)! || (a.firstDay < b.firstDay ? -1 : 1)
+	);
+	return rows.map((r) => {
+		const frameMinutes = Number(r.frameMinutes);
+		const usedMinutes = Number(r.used);
+		const plannedMinutes = Number(r.planned);
+		return {
+			clientId: r.clientId,
+			name: r.name,
+			period: r.period,
+			frameMinutes,
+			usedMinutes,
+			plannedMinutes,
+			leftMinutes: frameMinutes - usedMinutes - plannedMinutes
+		};
+	});
 }
 
 /**
