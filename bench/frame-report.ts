@@ -4,11 +4,12 @@
  * over the same days, measured in the same run as the baseline.
  *
  * The unit: 250 teams of 20 clients; 70 % of the clients have a weekly frame, 30 % a monthly
- * one, and every eleventh client's decision changes on 2026-10-08. Time is recorded from
+ * one, and every eleventh client's decision is replaced on 2026-10-08. Time is recorded from
  * 2026-04-16 up to "today", 2026-10-15 (about 2 % of the entries are corrected, a few of them
- * twice), and the boards hold about as many visits over the same days and three weeks ahead:
- * done before today, mostly still planned from today on. The report is asked for the month 2026-10 and for
- * the week 2026-W42 (which holds today).
+ * twice). The boards' projection `planned_visit` keeps every visit, so it holds about as many
+ * rows over the same days and three weeks ahead: done before today, mostly still planned from
+ * today on. The report is asked for the month 2026-10 and for the week 2026-W42 (which holds
+ * today).
  *
  * Needs BENCH_DATABASE_URL (a PostgreSQL server where the user may CREATE DATABASE); a database
  * of its own is created there and dropped at the end. Without it the phase is skipped: the
@@ -64,8 +65,9 @@ function seedStatements(organisationId: string, unitId: string): string[] {
 		`insert into client (id, organisation_id, team_id, name)
 			select ${client('c')}, '${organisationId}', ${team(teamOf('c'))}, 'Brukare ' || c
 			from generate_series(1, ${CLIENTS}) c`,
-		// 7 of 10 clients weekly, 3 of 10 monthly; every eleventh decision is replaced on 10-08
-		// by a larger one (a weekly client's new decision is monthly and the other way round).
+		// 7 of 10 clients weekly, 3 of 10 monthly; every eleventh decision is replaced on 10-08,
+		// half of them by one of the same kind (the two share a frame period, the newer one
+		// gives the frame) and half by one of the other kind.
 		`insert into decision (organisation_id, client_id, valid_from, valid_to, frame_minutes, frame_period)
 			select '${organisationId}', ${client('c')}, '2025-01-01',
 				case when c % 11 = 0 then '2026-10-07'::date end,
@@ -74,8 +76,8 @@ function seedStatements(organisationId: string, unitId: string): string[] {
 			from generate_series(1, ${CLIENTS}) c`,
 		`insert into decision (organisation_id, client_id, valid_from, frame_minutes, frame_period)
 			select '${organisationId}', ${client('c')}, '2026-10-08',
-				case when c % 10 < 7 then 60 * (12 + c % 40) else 60 * (4 + c % 12) end,
-				case when c % 10 < 7 then 'month' else 'week' end
+				case when (c % 10 < 7) <> (c % 22 = 0) then 60 * (3 + c % 12) else 60 * (12 + c % 40) end,
+				case when (c % 10 < 7) <> (c % 22 = 0) then 'week' else 'month' end
 			from generate_series(11, ${CLIENTS}, 11) c`,
 		`insert into time_entry (organisation_id, client_id, visit_id, staff_id, date, minutes,
 				with_client, recorded_by, created_at)
