@@ -267,7 +267,11 @@ export const plannedVisit = pgTable(
 	(t) => [
 		index('planned_visit_client_date_idx').on(t.clientId, t.date),
 		index('planned_visit_team_date_idx').on(t.teamId, t.date),
-		index('planned_visit_room_idx').on(t.room)
+		index('planned_visit_room_idx').on(t.room),
+		// Frame usage reads only visits still planned; done ones count through time entries.
+		index('planned_visit_planned_idx')
+			.on(t.clientId, t.date, t.minutes)
+			.where(sql`${t.status} = 'planned'`)
 	]
 );
 

@@ -1,0 +1,1 @@
+CREATE INDEX "planned_visit_planned_idx" ON "planned_visit" USING btree ("client_id","date","minutes") WHERE "planned_visit"."status" = 'planned';
