@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { expect, test, type Page } from '@playwright/test';
 
 async function logIn(page: Page, username: string, password = 'ramtavlan-demo') {
@@ -65,4 +66,15 @@ test('English can be chosen and stays chosen', async ({ page }) => {
 	await expect(page.getByRole('heading', { name: 'Log in' })).toBeVisible();
 	await page.getByRole('button', { name: 'Svenska' }).click();
 	await expect(page.getByRole('heading', { name: 'Logga in' })).toBeVisible();
+});
+
+test('the login and home pages pass the WCAG 2.2 AA checks', async ({ page }) => {
+	const tags = ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'];
+	await page.goto('/login');
+	let results = await new AxeBuilder({ page }).withTags(tags).analyze();
+	expect(results.violations.map((v) => `${v.id}: ${v.nodes[0]?.target}`)).toEqual([]);
+	await logIn(page, 'anna');
+	await expect(page.getByRole('heading', { level: 1 })).toContainText('Hej Anna');
+	results = await new AxeBuilder({ page }).withTags(tags).analyze();
+	expect(results.violations.map((v) => `${v.id}: ${v.nodes[0]?.target}`)).toEqual([]);
 });
