@@ -20,24 +20,22 @@ import {
 } from '../../src/lib/board';
 import { absence, auditLog, plannedVisit, timeEntry } from '../../src/lib/server/db/schema';
 import { createSessionStore, type SessionStore } from '../../src/lib/server/auth/session';
-import { attachRealtime, type Realtime } from '../../src/lib/server/realtime';
+import { type Realtime } from '../../src/lib/server/realtime';
 import type { FramesEvent } from '../../src/lib/realtime/protocol';
 import { createTestDatabase, type TestDatabase } from '../fixtures/test-db';
 import {
 	MONDAY,
-	ORIGIN,
 	THURSDAY,
 	TUESDAY,
 	WEDNESDAY,
 	eventually,
-	listen,
 	openDevice,
 	seedWorld,
 	type Device,
-	type World
+	type World,
+	startRealtime,
+	QUIET
 } from '../fixtures/realtime';
-
-const quiet = { info() {}, warn() {}, error: console.error };
 
 let database: TestDatabase;
 let world: World;
@@ -51,13 +49,9 @@ beforeAll(async () => {
 	database = await createTestDatabase();
 	world = await seedWorld(database.db);
 	sessions = createSessionStore(database.db);
-	({ server, url } = await listen());
-	realtime = attachRealtime(server, {
-		db: database.db,
-		sessions,
-		allowedOrigins: [ORIGIN],
-		log: quiet
-	});
+	({ server, url, realtime } = await startRealtime(database.db, sessions, {
+		log: { ...QUIET, error: console.error }
+	}));
 });
 
 afterAll(async () => {

@@ -25,21 +25,19 @@ import {
 import { datesOfIsoWeek } from '../../src/lib/domain/periods';
 import { DAY_PARTS, VISIT_STATUSES } from '../../src/lib/domain/types';
 import { createSessionStore, type SessionStore } from '../../src/lib/server/auth/session';
-import { attachRealtime, type Realtime } from '../../src/lib/server/realtime';
+import { type Realtime } from '../../src/lib/server/realtime';
 import { PostgresBoardStore } from '../../src/lib/server/realtime/board-store.postgres';
 import { createTestDatabase, type TestDatabase } from '../fixtures/test-db';
 import {
-	ORIGIN,
 	eventually,
-	listen,
 	openDevice,
 	seedWorld,
 	whenSynced,
 	type Device,
-	type World
+	type World,
+	startRealtime,
+	QUIET
 } from '../fixtures/realtime';
-
-const quiet = { info() {}, warn() {}, error: console.error };
 
 let database: TestDatabase;
 let world: World;
@@ -55,12 +53,8 @@ afterAll(() => database.close());
 async function startServer(
 	options = {}
 ): Promise<{ server: Server; url: string; realtime: Realtime }> {
-	const { server, url } = await listen();
-	const realtime = attachRealtime(server, {
-		db: database.db,
-		sessions,
-		allowedOrigins: [ORIGIN],
-		log: quiet,
+	const { server, url, realtime } = await startRealtime(database.db, sessions, {
+		log: { ...QUIET, error: console.error },
 		options: { compactEvery: 25, ...options }
 	});
 	return { server, url, realtime };

@@ -17,16 +17,13 @@ import type { PresenceEvent } from '../../src/lib/realtime/protocol';
 import { createTestDatabase, type TestDatabase } from '../fixtures/test-db';
 import {
 	MONDAY,
-	ORIGIN,
 	TUESDAY,
 	eventually,
-	listen,
 	openDevice,
 	seedWorld,
-	type World
+	type World,
+	startRealtime
 } from '../fixtures/realtime';
-
-const quiet = { info() {}, warn() {}, error() {} };
 
 let database: TestDatabase;
 let world: World;
@@ -43,12 +40,7 @@ async function start(
 	opts: Parameters<typeof attachRealtime>[1]['options'] = {},
 	store?: MemoryBoardStore
 ) {
-	const { server, url } = await listen();
-	const realtime = attachRealtime(server, {
-		db: database.db,
-		sessions,
-		allowedOrigins: [ORIGIN],
-		log: quiet,
+	const { server, url, realtime } = await startRealtime(database.db, sessions, {
 		store,
 		options: opts
 	});

@@ -11,7 +11,7 @@ import * as encoding from 'lib0/encoding';
 import { io as ioClient } from 'socket.io-client';
 import { boardRoom, createVisit, setMinutes, visitsOf } from '../../src/lib/board';
 import { createSessionStore, type SessionStore } from '../../src/lib/server/auth/session';
-import { attachRealtime, type Realtime } from '../../src/lib/server/realtime';
+import { type Realtime } from '../../src/lib/server/realtime';
 import { createTestDatabase, type TestDatabase } from '../fixtures/test-db';
 import {
 	MONDAY,
@@ -19,13 +19,11 @@ import {
 	ORIGIN,
 	cookieFor,
 	eventually,
-	listen,
 	openDevice,
 	seedWorld,
-	type World
+	type World,
+	startRealtime
 } from '../fixtures/realtime';
-
-const quiet = { info() {}, warn() {}, error() {} };
 
 let database: TestDatabase;
 let world: World;
@@ -39,14 +37,9 @@ beforeAll(async () => {
 	database = await createTestDatabase();
 	world = await seedWorld(database.db);
 	sessions = createSessionStore(database.db);
-	({ server, url } = await listen());
-	realtime = attachRealtime(server, {
-		db: database.db,
-		sessions,
-		allowedOrigins: [ORIGIN],
-		log: quiet,
+	({ server, url, realtime } = await startRealtime(database.db, sessions, {
 		options: { maxPayload: 64 * 1024, messageBurst: 40, messagesPerSecond: 5 }
-	});
+	}));
 	anna = await cookieFor(sessions, world.staff.anna);
 });
 
