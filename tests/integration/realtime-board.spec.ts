@@ -34,6 +34,7 @@ import {
 	type Device,
 	type World,
 	startRealtime,
+	whenCommitted,
 	QUIET
 } from '../fixtures/realtime';
 
@@ -79,16 +80,7 @@ function watch(doc: Y.Doc, visitId: string, read: (d: Y.Doc) => unknown): unknow
 
 const visitOf = (d: Device, id: string) => readVisit(d.doc, id);
 
-/** Waits until the visit's projection row is committed. */
-async function committed(id: string): Promise<void> {
-	const start = Date.now();
-	while (
-		(await database.db.select().from(plannedVisit).where(eq(plannedVisit.id, id))).length === 0
-	) {
-		if (Date.now() - start > 5000) throw new Error(`visit ${id} never committed`);
-		await new Promise((r) => setTimeout(r, 10));
-	}
-}
+const committed = (id: string) => whenCommitted(database.db, id);
 
 describe('the realtime board', () => {
 	it('shows a valid change on the other device at once and keeps it in the projection', async () => {

@@ -105,19 +105,48 @@ const dayPart = z.enum(DAY_PARTS);
 export const joinPayload = z.object({ room: roomName });
 export type JoinPayload = z.infer<typeof joinPayload>;
 
-/** Time really spent for a visit's client, in 5-minute steps; never refused, flagged if over. */
-export const timeRecordPayload = z.object({
-	visitId: uuid,
-	minutes: z
-		.number()
-		.int()
-		.min(0)
-		.max(24 * 60)
-		.refine((m) => m % 5 === 0, 'minutes in steps of 5'),
-	idempotencyKey,
-	/** With the client (default) or for the client without them, e.g. shopping. */
-	withClient: z.boolean().optional()
-});
+/** What happened at a visit, as the worker records it ("Klar"). */
+export const VISIT_OUTCOMES = ['done', 'declined', 'not-done'] as const;
+export type VisitOutcome = (typeof VISIT_OUTCOMES)[number];
+
+/** Longest note on a recorded visit and longest signal text. */
+export const REPORT_LIMITS = { note: 2000, signal: 1000, declinedServices: 20 } as const;
+
+/**
+ * What happened at a visit: time really spent for the client in 5-minute steps (never
+ * refused; flagged when it overdraws the frame), services the client declined, a note, and
+ * optionally a signal for the team. `outcome` `declined` (the client declined the whole visit)
+ * and `not-done` (with the reason in `note`) record no minutes. A second report for the same
+ * visit corrects the first: a new row that names the old one.
+ */
+export const timeRecordPayload = z
+	.object({
+		visitId: uuid,
+		minutes: z
+			.number()
+			.int()
+			.min(0)
+			.max(24 * 60)
+			.refine((m) => m % 5 === 0, 'minutes in steps of 5'),
+		idempotencyKey,
+		/** With the client (default) or for the client without them, e.g. shopping. */
+		withClient: z.boolean().optional(),
+		outcome: z.enum(VISIT_OUTCOMES).optional(),
+		declinedServices: z
+			.array(z.string().min(1).max(60))
+			.max(REPORT_LIMITS.declinedServices)
+			.optional(),
+		note: z.string().max(REPORT_LIMITS.note).optional(),
+		signal: z.object({ text: z.string().trim().min(1).max(REPORT_LIMITS.signal) }).optional()
+	})
+	.refine((p) => (p.outcome ?? 'done') === 'done' || p.minutes === 0, {
+		message: 'a declined or not carried out visit records no minutes',
+		path: ['minutes']
+	})
+	.refine((p) => p.outcome !== 'not-done' || (p.note ?? '').trim().length > 0, {
+		message: 'a visit not carried out needs a reason',
+		path: ['note']
+	});
 export type TimeRecordPayload = z.infer<typeof timeRecordPayload>;
 
 /**
@@ -143,7 +172,13 @@ export const visitMoveWeekPayload = z.object({
 });
 export type VisitMoveWeekPayload = z.infer<typeof visitMoveWeekPayload>;
 
-export type TimeRecordResult = Ack<{ entryId: string; overdrawn: boolean; replayed: boolean }>;
+export type TimeRecordResult = Ack<{
+	entryId: string;
+	/** The entry this one corrects, when the visit had been reported before. */
+	correctsId: string | null;
+	overdrawn: boolean;
+	replayed: boolean;
+}>;
 export type AbsenceSetResult = Ack<{ unassigned: string[]; replayed: boolean }>;
 export type VisitMoveWeekResult = Ack<{ room: string; replayed: boolean }>;
 

@@ -193,6 +193,11 @@ export const client = pgTable(
 		preferences: text('preferences').notNull().default(''),
 		/** Practical access notes: key box, door code location, pets. */
 		accessNotes: text('access_notes').notNull().default(''),
+		/**
+		 * The door or key-box code. Shown only when a worker asks for it, and every such read is
+		 * written to the audit log (DESIGN.md §7).
+		 */
+		accessCode: text('access_code').notNull().default(''),
 		active: boolean('active').notNull().default(true),
 		createdAt: createdAt()
 	},
@@ -298,6 +303,18 @@ export const timeEntry = pgTable(
 		/** With the client, or for the client without them (e.g. shopping). */
 		withClient: boolean('with_client').notNull().default(true),
 		correctsId: uuid('corrects_id'),
+		/**
+		 * What happened at the visit: 'done' (carried out), 'declined' (the client declined the
+		 * whole visit) or 'not-done' (not carried out, with a reason). Only 'done' has minutes.
+		 */
+		outcome: text('outcome').notNull().default('done'),
+		/** Services of the visit that the client declined this time. */
+		declinedServices: text('declined_services')
+			.array()
+			.notNull()
+			.default(sql`'{}'::text[]`),
+		/** The worker's note on the visit, or why it was not carried out. */
+		note: text('note').notNull().default(''),
 		/** Recorded although it overdrew the frame; flagged for manager and case officer. */
 		overdrawn: boolean('overdrawn').notNull().default(false),
 		idempotencyKey: text('idempotency_key'),

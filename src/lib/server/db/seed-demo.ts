@@ -405,12 +405,24 @@ const ACCESS_NOTES = [
 	'Nyckel i nyckelgömma vid entrén.',
 	'Ring på och vänta – tar tid till dörren.',
 	'Katt i lägenheten, stäng dörren snabbt.',
-	'Portkod i teamets nyckelpärm.',
+	'Porten låst efter 19 – använd koden.',
 	'Hund som skäller men är snäll.',
 	'Ytterdörren kärvar, dra hårt.',
 	'Trygghetslarm på handleden.',
 	''
 ];
+
+/**
+ * A made-up door or key-box code, taken from the client's id so that adding it leaves the
+ * rest of the demo's random choices as they were. Every third client has none.
+ */
+function demoAccessCode(clientId: string, accessNotes: string): string {
+	const n = parseInt(clientId.replace(/-/g, '').slice(0, 8), 16);
+	const digits = String(1000 + (n % 9000));
+	if (accessNotes.includes('nyckelgömma')) return `Nyckelgömma: ${digits}`;
+	if (n % 3 === 0) return '';
+	return `Portkod ${digits}`;
+}
 
 /** mulberry32: a small, fast, seedable generator; good enough for demo data. */
 function generator(seed: number): () => number {
@@ -584,15 +596,19 @@ async function insertDemo(db: Db, today: IsoDate, passwordHash: string): Promise
 			const name = `${FIRST_NAMES[nameIndex]} ${LAST_NAMES[(nameIndex * 11) % LAST_NAMES.length]}`;
 			nameIndex += 1;
 			clients.push({ id: clientId, name, teamId: teamIds[teamKey] });
+			const area = dice.pick(TEAMS[teamKey].areas);
+			const preferences = dice.pick(PREFERENCES);
+			const accessNotes = dice.pick(ACCESS_NOTES);
 			clientRows.push({
 				id: clientId,
 				organisationId,
 				teamId: teamIds[teamKey],
 				name,
 				contactPersonId: team[index % team.length].id,
-				area: dice.pick(TEAMS[teamKey].areas),
-				preferences: dice.pick(PREFERENCES),
-				accessNotes: dice.pick(ACCESS_NOTES)
+				area,
+				preferences,
+				accessNotes,
+				accessCode: demoAccessCode(clientId, accessNotes)
 			});
 
 			const frameMinutes =

@@ -12,8 +12,9 @@ import {
 	todayIn
 } from '$lib/domain/periods';
 import { timeOverdrawsFrame } from '$lib/domain/frame';
-import type { DayPart, IsoDate } from '$lib/domain/types';
+import type { DayPart, IsoDate, VisitStatus } from '$lib/domain/types';
 import {
+	addSignal,
 	boardRoom,
 	createVisit,
 	deleteVisit,
@@ -29,7 +30,8 @@ import type {
 	TimeRecordPayload,
 	TimeRecordResult,
 	VisitMoveWeekPayload,
-	VisitMoveWeekResult
+	VisitMoveWeekResult,
+	VisitOutcome
 } from '$lib/realtime/protocol';
 import type { Db } from '../db/client';
 import {
@@ -108,10 +110,20 @@ function frameOf(ctx: TeamContext, visit: BoardVisit) {
 	return { frameMinutes: decision.frameMinutes, used: usedMinutes(ctx, visit.clientId, period) };
 }
 
+/** The board status a visit gets from what the worker reported. */
+const STATUS_OF: Record<VisitOutcome, VisitStatus> = {
+	done: 'done',
+	declined: 'declined',
+	'not-done': 'cancelled'
+};
+
 /**
- * Records time really spent for a visit's client. Never refused: an entry that overdraws the
- * frame is stored and flagged. The visit becomes `done`, so its estimate stops counting and
- * its recorded time counts instead. A second recording for the same visit corrects the first.
+ * Records what happened at a visit ("Klar"): time really spent for the client, services the
+ * client declined, a note, and optionally a signal for the team. Never refused for the frame:
+ * an entry that overdraws it is stored and flagged (F2). The visit becomes `done` (its estimate
+ * stops counting and its recorded time counts instead), `declined` or `cancelled`. A second
+ * report for the same visit corrects the first: a new row naming the old one (T1), so the
+ * history stays and nothing is counted twice.
  */
 export async function recordTime(
 	deps: CommandDeps,
@@ -128,6 +140,7 @@ export async function recordTime(
 			return {
 				ok: true,
 				entryId: existing.id,
+				correctsId: existing.correctsId,
 				overdrawn: existing.overdrawn,
 				replayed: true
 			} as const;
@@ -137,16 +150,25 @@ export async function recordTime(
 		if (!(await deps.canAccessTeam(actor.user, row.teamId, row.date))) {
 			return { ok: false, error: 'forbidden' } as const;
 		}
+		const outcome = payload.outcome ?? 'done';
+		const declined = [...new Set(payload.declinedServices ?? [])].sort();
 		return deps.rooms.withRoom(row.room, async (room, ctx) => {
 			const visit = room.authority.accepted.get(payload.visitId);
 			if (!visit) return { ok: false, error: 'not-found' } as const;
+			if (declined.some((code) => !visit.services.includes(code))) {
+				return { ok: false, error: 'invalid-input' } as const;
+			}
 			const [previous] = await deps.db
 				.select()
 				.from(timeEntry)
 				.where(eq(timeEntry.visitId, visit.id))
 				.orderBy(desc(timeEntry.createdAt), desc(timeEntry.id))
 				.limit(1);
-			if (!previous && payload.minutes === 0) return { ok: false, error: 'invalid-input' } as const;
+			// A first report of a visit carried out says how long it took; a correction to 0
+			// minutes withdraws an earlier report (T1).
+			if (!previous && outcome === 'done' && payload.minutes === 0) {
+				return { ok: false, error: 'invalid-input' } as const;
+			}
 			const frame = frameOf(ctx, visit);
 			const overdrawn = frame
 				? timeOverdrawsFrame({
@@ -156,6 +178,7 @@ export async function recordTime(
 						toleranceMinutes: ctx.toleranceMinutes
 					})
 				: false;
+			const note = (payload.note ?? '').trim();
 			const entryId = await deps.db.transaction(async (tx) => {
 				const [entry] = await tx
 					.insert(timeEntry)
@@ -167,6 +190,9 @@ export async function recordTime(
 						date: visit.date,
 						minutes: payload.minutes,
 						withClient: payload.withClient ?? true,
+						outcome,
+						declinedServices: declined,
+						note,
 						correctsId: previous?.id ?? null,
 						overdrawn,
 						idempotencyKey: payload.idempotencyKey,
@@ -180,19 +206,40 @@ export async function recordTime(
 					action: 'change',
 					clientId: visit.clientId,
 					device: actor.device || 'board',
-					detail: { what: 'time-entry', id: entry.id, visitId: visit.id, overdrawn }
+					detail: {
+						what: 'time-entry',
+						id: entry.id,
+						visitId: visit.id,
+						outcome,
+						overdrawn,
+						corrects: previous?.id ?? null
+					}
 				});
 				return entry.id;
 			});
 			room.invalidateContext();
 			const fresh = await room.context();
-			if (visit.status !== 'done') {
-				await room.commitServerChange(() => setStatus(room.doc, visit.id, 'done'), actor, fresh)
-					.committed;
-			} else {
-				deps.rooms.events.framesChanged(room, [visit.clientId]);
+			const status = STATUS_OF[outcome];
+			const signal = payload.signal;
+			if (visit.status !== status || signal) {
+				await room.commitServerChange(
+					() => {
+						if (visit.status !== status) setStatus(room.doc, visit.id, status);
+						if (signal) addSignal(room.doc, { clientId: visit.clientId, text: signal.text });
+					},
+					actor,
+					fresh
+				).committed;
 			}
-			return { ok: true, entryId, overdrawn, replayed: false } as const;
+			// A changed status announces the client's new frame figures itself.
+			if (visit.status === status) deps.rooms.events.framesChanged(room, [visit.clientId]);
+			return {
+				ok: true,
+				entryId,
+				correctsId: previous?.id ?? null,
+				overdrawn,
+				replayed: false
+			} as const;
 		});
 	});
 }
