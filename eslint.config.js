@@ -37,7 +37,13 @@ export default ts.config(
 		files: ['**/*.ts', '**/*.svelte', '**/*.svelte.ts'],
 		languageOptions: {
 			parserOptions: {
-				projectService: true,
+				// SvelteKit keeps the service worker out of the app's tsconfig (it runs with the
+				// webworker library, not the DOM), so it is linted with its own.
+				projectService: {
+					allowDefaultProject: ['src/service-worker.ts'],
+					defaultProject: 'tsconfig.service-worker.json'
+				},
+				tsconfigRootDir: import.meta.dirname,
 				extraFileExtensions: ['.svelte'],
 				parser: ts.parser,
 				svelteConfig

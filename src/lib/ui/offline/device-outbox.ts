@@ -11,7 +11,7 @@ import {
 	type ServerToClientEvents,
 	type TimeRecordPayload
 } from '$lib/realtime/protocol';
-import { Outbox, type OutboxAck, type OutboxItem } from './outbox';
+import { MemoryOutboxStorage, Outbox, type OutboxAck, type OutboxItem } from './outbox';
 import { deleteOutboxDatabase, IndexedDbOutboxStorage } from './outbox-idb';
 import { OutboxView } from './outbox.svelte';
 
@@ -37,7 +37,12 @@ let socket: Socket<ServerToClientEvents, ClientToServerEvents> | null = null;
 let users = 0;
 let timer: ReturnType<typeof setInterval> | undefined;
 
+/** The device's outbox; while rendering on the server, an empty one that nothing is sent from. */
 export function deviceOutbox(): DeviceOutbox {
+	if (typeof indexedDB === 'undefined') {
+		const outbox = new Outbox(new MemoryOutboxStorage());
+		return { outbox, view: new OutboxView(outbox) };
+	}
 	if (!device) {
 		const outbox = new Outbox(new IndexedDbOutboxStorage());
 		device = { outbox, view: new OutboxView(outbox) };
