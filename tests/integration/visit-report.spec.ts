@@ -12,6 +12,7 @@ import { auditLog, client, timeEntry } from '../../src/lib/server/db/schema';
 import { createSessionStore, type SessionStore } from '../../src/lib/server/auth/session';
 import type { Realtime } from '../../src/lib/server/realtime';
 import { frameReport } from '../../src/lib/server/services/frames';
+import { clientLog } from '../../src/lib/server/services/client-log';
 import { revealAccessCode, visitDetails } from '../../src/lib/server/services/my-day';
 import type { FramesEvent, TimeRecordPayload } from '../../src/lib/realtime/protocol';
 import { createTestDatabase, type TestDatabase } from '../fixtures/test-db';
@@ -276,6 +277,18 @@ describe('the visit page', () => {
 		expect(reads.map((r) => [r.action, r.device, r.unitId])).toEqual([
 			['read', 'phone', anna.unitId]
 		]);
+		// The manager's log extract of the client shows who read the code, and from where.
+		const maria = await userOf(world.staff.maria);
+		const extract = await clientLog(database.db, maria, world.clients.greta, 'office');
+		expect(extract.ok).toBe(true);
+		if (!extract.ok) return;
+		expect(extract.rows.filter((r) => r.what === 'access-code')).toEqual([
+			expect.objectContaining({ action: 'read', staffName: 'Anna Lind', device: 'phone' })
+		]);
+		expect(await clientLog(database.db, anna, world.clients.greta, 'phone')).toEqual({
+			ok: false,
+			status: 403
+		});
 	});
 
 	it('refuses another team’s visit and code', async () => {
