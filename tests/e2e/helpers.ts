@@ -36,6 +36,7 @@ export async function device(
 export async function openBoard(page: Page, username: string) {
 	await logIn(page, username);
 	await page.getByRole('link', { name: 'Öppna tavlan' }).first().click();
+	await expect(page).toHaveURL(/\/board/);
 	await expect(page.locator('[data-sync-state="saved"]')).toBeVisible({ timeout: 15_000 });
 }
 
