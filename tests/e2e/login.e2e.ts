@@ -32,7 +32,7 @@ test('a wrong password shows a clear error and keeps the username', async ({ pag
 
 test('logging out ends the session', async ({ page }) => {
 	await logIn(page, 'bertil');
-	await expect(page.getByRole('heading', { level: 1 })).toContainText('Hej Bertil');
+	await expect(page.getByRole('heading', { level: 1 })).toContainText('Min dag');
 	await page.getByRole('button', { name: 'Logga ut' }).click();
 	await expect(page.getByText('Du är utloggad.')).toBeVisible();
 	expect((await page.request.get('/api/me')).status()).toBe(401);

@@ -75,6 +75,19 @@ async function usedMinutes(page: Page, teamId: string, clientIds: string[]): Pro
 		.reduce((sum, r) => sum + r.usedMinutes, 0);
 }
 
+/** Controls in the page's main part smaller than a fingertip (44 px). */
+function tooSmall(page: Page) {
+	return page.locator('main button, main a, main input, main textarea').evaluateAll((els) =>
+		els
+			.filter((e) => (e as HTMLElement).offsetParent !== null)
+			.map((e) => ({ e, r: e.getBoundingClientRect() }))
+			.filter(({ r }) => r.height < 44 || r.width < 44)
+			.map(
+				({ e, r }) => `${e.tagName} ${e.textContent?.trim().slice(0, 30)} ${r.width}x${r.height}`
+			)
+	);
+}
+
 /** Sets the "Klar" stepper to `minutes` with its buttons. */
 async function setMinutes(page: Page, minutes: number) {
 	const output = page.locator('output[data-minutes]');
@@ -211,6 +224,7 @@ test('a door-code read is in the client’s log extract; the pages pass WCAG 2.2
 	await openMyDay(page, 'anna');
 	let results = await new AxeBuilder({ page }).withTags(WCAG).analyze();
 	expect(results.violations.map((v) => `${v.id}: ${v.nodes[0]?.target}`)).toEqual([]);
+	expect(await tooSmall(page)).toEqual([]);
 
 	let clientId: string | null = null;
 	for (const visit of await visitsOn(page)) {
@@ -225,6 +239,15 @@ test('a door-code read is in the client’s log extract; the pages pass WCAG 2.2
 	expect(clientId, 'one of Anna’s clients has a door code').not.toBeNull();
 	results = await new AxeBuilder({ page }).withTags(WCAG).analyze();
 	expect(results.violations.map((v) => `${v.id}: ${v.nodes[0]?.target}`)).toEqual([]);
+
+	expect(await tooSmall(page)).toEqual([]);
+	// The keyboard path: the report form opens and closes without a pointer.
+	await page.getByRole('button', { name: 'Klar', exact: true }).focus();
+	await page.keyboard.press('Enter');
+	await expect(page.getByRole('form', { name: /Besöket hos/ })).toBeVisible();
+	await page.getByRole('button', { name: 'Avbryt' }).focus();
+	await page.keyboard.press('Enter');
+	await expect(page.getByRole('button', { name: 'Visa portkod' })).toBeVisible();
 
 	await page.getByRole('button', { name: 'Visa portkod' }).click();
 	await expect(page.getByText(/Portkod \d{4}|Nyckelgömma: \d{4}/)).toBeVisible();

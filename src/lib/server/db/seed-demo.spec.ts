@@ -265,8 +265,11 @@ describe('seedDemo', () => {
 			expect(c.area).not.toBe('');
 			expect(c.preferences).not.toBe('');
 			expect(c.accessNotes).not.toMatch(/\d{2,}/); // no street numbers or door codes
+			// Codes are kept apart, shown only on request (and logged).
+			expect(c.accessCode).toMatch(/^((Portkod|Nyckelgömma:) \d{4})?$/);
 		}
 		expect(names.size).toBe(clients.length);
+		expect(clients.filter((c) => c.accessCode !== '').length).toBeGreaterThan(clients.length / 2);
 	});
 
 	it('records a past week of time in 5-minute steps for most clients, within their frames', async () => {

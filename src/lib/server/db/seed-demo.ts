@@ -405,7 +405,7 @@ const ACCESS_NOTES = [
 	'Nyckel i nyckelgömma vid entrén.',
 	'Ring på och vänta – tar tid till dörren.',
 	'Katt i lägenheten, stäng dörren snabbt.',
-	'Porten låst efter 19 – använd koden.',
+	'Porten är låst på kvällen – använd koden.',
 	'Hund som skäller men är snäll.',
 	'Ytterdörren kärvar, dra hårt.',
 	'Trygghetslarm på handleden.',
