@@ -3,67 +3,32 @@
  * and the audit log. Replays count once, corrections keep their history, time beyond the frame
  * is recorded and flagged, and every device on the board hears the new frame figures.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Server } from 'node:http';
+import { describe, expect, it } from 'vitest';
 import { and, desc, eq } from 'drizzle-orm';
 import { createVisit, readSignals, readVisit } from '../../src/lib/board';
 import { isoWeekRange } from '../../src/lib/domain/periods';
 import { auditLog, client, timeEntry } from '../../src/lib/server/db/schema';
-import { createSessionStore, type SessionStore } from '../../src/lib/server/auth/session';
-import type { Realtime } from '../../src/lib/server/realtime';
 import { frameReport } from '../../src/lib/server/services/frames';
 import { clientLog } from '../../src/lib/server/services/client-log';
 import { revealAccessCode, visitDetails } from '../../src/lib/server/services/my-day';
 import type { FramesEvent, TimeRecordPayload } from '../../src/lib/realtime/protocol';
-import { createTestDatabase, type TestDatabase } from '../fixtures/test-db';
 import {
 	MONDAY,
-	QUIET,
 	TUESDAY,
 	WEDNESDAY,
 	WEEK,
 	eventually,
-	openDevice,
-	seedWorld,
-	startRealtime,
 	whenCommitted,
 	type Device,
-	type World
+	realtimeSuite
 } from '../fixtures/realtime';
 
-let database: TestDatabase;
-let world: World;
-let sessions: SessionStore;
-let server: Server;
-let url: string;
-let realtime: Realtime;
-const devices: Device[] = [];
-
-beforeAll(async () => {
-	database = await createTestDatabase();
-	world = await seedWorld(database.db);
-	sessions = createSessionStore(database.db);
-	({ server, url, realtime } = await startRealtime(database.db, sessions, {
-		log: { ...QUIET, error: console.error }
-	}));
-});
-
-afterAll(async () => {
-	for (const d of devices) d.close();
-	await realtime.close();
-	await new Promise((resolve) => server.close(resolve));
-	await database.close();
-});
-
-async function device(staffId: string): Promise<Device> {
-	const d = await openDevice(url, database.db, staffId, world.room, { sessions });
-	devices.push(d);
-	return d;
-}
+const suite = realtimeSuite();
+const device = (staffId: string, room?: string) => suite.device(staffId, room);
 
 async function userOf(staffId: string) {
-	const { token } = await sessions.create(staffId);
-	return (await sessions.validate(token))!.user;
+	const { token } = await suite.sessions.create(staffId);
+	return (await suite.sessions.validate(token))!.user;
 }
 
 let keys = 0;
@@ -77,20 +42,20 @@ function report(d: Device, payload: Omit<TimeRecordPayload, 'idempotencyKey'>, k
 /** A visit of Greta's (weekly frame 3 h: personal care, shower, insulin, meals). */
 async function gretaVisit(d: Device, date: string, minutes: number, services = ['meals']) {
 	const id = createVisit(d.doc, {
-		clientId: world.clients.greta,
+		clientId: suite.world.clients.greta,
 		date,
 		dayPart: 'midday',
 		services,
 		minutes,
-		assignees: [world.staff.anna]
+		assignees: [suite.world.staff.anna]
 	});
-	await whenCommitted(database.db, id);
+	await whenCommitted(suite.db, id);
 	return id;
 }
 
 async function gretaWeek() {
-	const rows = await frameReport(database.db, {
-		clientIds: [world.clients.greta],
+	const rows = await frameReport(suite.db, {
+		clientIds: [suite.world.clients.greta],
 		period: isoWeekRange(WEEK)
 	});
 	return rows.find((r) => r.period === WEEK)!;
@@ -98,13 +63,13 @@ async function gretaWeek() {
 
 describe('recording a visit (time:record)', () => {
 	it('counts a report replayed after a lost acknowledgement once', async () => {
-		const phone = await device(world.staff.anna);
+		const phone = await device(suite.world.staff.anna);
 		const id = await gretaVisit(phone, MONDAY, 30);
 		const before = await gretaWeek();
 		const payload = { visitId: id, minutes: 35 };
 		const first = await report(phone, payload, `replay-${id}`);
 		// The phone never heard the answer: it sends the same report again from a new socket.
-		const again = await device(world.staff.anna);
+		const again = await device(suite.world.staff.anna);
 		const second = await report(again, payload, `replay-${id}`);
 		expect(first).toMatchObject({ ok: true, replayed: false, correctsId: null });
 		expect(second).toMatchObject({ ok: true, replayed: true });
@@ -115,7 +80,7 @@ describe('recording a visit (time:record)', () => {
 	});
 
 	it('keeps the history when a report is corrected, and counts only the latest', async () => {
-		const phone = await device(world.staff.anna);
+		const phone = await device(suite.world.staff.anna);
 		const id = await gretaVisit(phone, TUESDAY, 30);
 		const before = await gretaWeek();
 		const first = await report(phone, { visitId: id, minutes: 35 });
@@ -123,7 +88,7 @@ describe('recording a visit (time:record)', () => {
 		expect(first.ok && second.ok).toBe(true);
 		if (!first.ok || !second.ok) return;
 		expect(second.correctsId).toBe(first.entryId);
-		const rows = await database.db
+		const rows = await suite.db
 			.select()
 			.from(timeEntry)
 			.where(eq(timeEntry.visitId, id))
@@ -133,8 +98,8 @@ describe('recording a visit (time:record)', () => {
 			[35, null]
 		]);
 		expect((await gretaWeek()).usedMinutes - before.usedMinutes).toBe(45);
-		const anna = await userOf(world.staff.anna);
-		const details = await visitDetails(database.db, anna, id, 'test');
+		const anna = await userOf(suite.world.staff.anna);
+		const details = await visitDetails(suite.db, anna, id, 'test');
 		expect(details.ok).toBe(true);
 		if (!details.ok) return;
 		expect(
@@ -146,31 +111,31 @@ describe('recording a visit (time:record)', () => {
 	});
 
 	it('tells every device on the board the new frame figures', async () => {
-		const tablet = await device(world.staff.bertil);
-		const phone = await device(world.staff.anna);
+		const tablet = await device(suite.world.staff.bertil);
+		const phone = await device(suite.world.staff.anna);
 		const id = createVisit(phone.doc, {
-			clientId: world.clients.ingrid,
+			clientId: suite.world.clients.ingrid,
 			date: MONDAY,
 			dayPart: 'afternoon',
 			services: ['social'],
 			minutes: 30,
-			assignees: [world.staff.anna]
+			assignees: [suite.world.staff.anna]
 		});
-		await whenCommitted(database.db, id);
+		await whenCommitted(suite.db, id);
 		const heard: FramesEvent[] = [];
 		tablet.socket.on('frames', (event) => heard.push(event));
 		await report(phone, { visitId: id, minutes: 35 });
 		await eventually(
 			() =>
 				heard.some((e) =>
-					e.frames.some((f) => f.clientId === world.clients.ingrid && f.period === '2026-11')
+					e.frames.some((f) => f.clientId === suite.world.clients.ingrid && f.period === '2026-11')
 				),
 			5000,
 			'frames on the tablet'
 		);
 		const row = heard
 			.flatMap((e) => e.frames)
-			.filter((f) => f.clientId === world.clients.ingrid)
+			.filter((f) => f.clientId === suite.world.clients.ingrid)
 			.at(-1)!;
 		// 14 h recorded earlier this month plus the 35 minutes just recorded.
 		expect(row.usedMinutes).toBe(14 * 60 + 35);
@@ -178,8 +143,8 @@ describe('recording a visit (time:record)', () => {
 	});
 
 	it('records declined services, a note and a signal the team sees on the board', async () => {
-		const tablet = await device(world.staff.bertil);
-		const phone = await device(world.staff.anna);
+		const tablet = await device(suite.world.staff.bertil);
+		const phone = await device(suite.world.staff.anna);
 		const id = await gretaVisit(phone, TUESDAY, 45, ['meals', 'shower']);
 		const result = await report(phone, {
 			visitId: id,
@@ -189,7 +154,7 @@ describe('recording a visit (time:record)', () => {
 			signal: { text: 'Verkar orolig – följ upp' }
 		});
 		expect(result).toMatchObject({ ok: true });
-		const [row] = await database.db.select().from(timeEntry).where(eq(timeEntry.visitId, id));
+		const [row] = await suite.db.select().from(timeEntry).where(eq(timeEntry.visitId, id));
 		expect(row).toMatchObject({
 			outcome: 'done',
 			declinedServices: ['shower'],
@@ -198,7 +163,7 @@ describe('recording a visit (time:record)', () => {
 		await eventually(
 			() =>
 				readSignals(tablet.doc).some(
-					(s) => s.clientId === world.clients.greta && s.text === 'Verkar orolig – följ upp'
+					(s) => s.clientId === suite.world.clients.greta && s.text === 'Verkar orolig – följ upp'
 				),
 			5000,
 			'signal on the tablet'
@@ -206,16 +171,16 @@ describe('recording a visit (time:record)', () => {
 	});
 
 	it('refuses a declined service the visit did not have, and records nothing', async () => {
-		const phone = await device(world.staff.anna);
+		const phone = await device(suite.world.staff.anna);
 		const id = await gretaVisit(phone, MONDAY, 20);
 		const result = await report(phone, { visitId: id, minutes: 20, declinedServices: ['shower'] });
 		expect(result).toEqual({ ok: false, error: 'invalid-input' });
-		expect(await database.db.select().from(timeEntry).where(eq(timeEntry.visitId, id))).toEqual([]);
+		expect(await suite.db.select().from(timeEntry).where(eq(timeEntry.visitId, id))).toEqual([]);
 		expect(readVisit(phone.doc, id)?.status).toBe('planned');
 	});
 
 	it('records a declined visit with no minutes and frees its estimate', async () => {
-		const phone = await device(world.staff.anna);
+		const phone = await device(suite.world.staff.anna);
 		const id = await gretaVisit(phone, WEDNESDAY, 40);
 		const before = await gretaWeek();
 		expect(await report(phone, { visitId: id, minutes: 30, outcome: 'declined' })).toEqual({
@@ -231,7 +196,7 @@ describe('recording a visit (time:record)', () => {
 	});
 
 	it('needs a reason for a visit not carried out, and cancels it', async () => {
-		const phone = await device(world.staff.anna);
+		const phone = await device(suite.world.staff.anna);
 		const id = await gretaVisit(phone, TUESDAY, 15);
 		expect(await report(phone, { visitId: id, minutes: 0, outcome: 'not-done' })).toEqual({
 			ok: false,
@@ -245,31 +210,31 @@ describe('recording a visit (time:record)', () => {
 		});
 		expect(result).toMatchObject({ ok: true });
 		await eventually(() => readVisit(phone.doc, id)?.status === 'cancelled', 5000, 'cancelled');
-		const [row] = await database.db.select().from(timeEntry).where(eq(timeEntry.visitId, id));
+		const [row] = await suite.db.select().from(timeEntry).where(eq(timeEntry.visitId, id));
 		expect(row).toMatchObject({ outcome: 'not-done', minutes: 0, note: 'Brukaren på sjukhus' });
 	});
 });
 
 describe('the visit page', () => {
 	it('reveals the door code only on request, and writes that read to the audit log', async () => {
-		await database.db
+		await suite.db
 			.update(client)
 			.set({ accessCode: 'Portkod 4711' })
-			.where(eq(client.id, world.clients.greta));
-		const anna = await userOf(world.staff.anna);
-		const phone = await device(world.staff.anna);
+			.where(eq(client.id, suite.world.clients.greta));
+		const anna = await userOf(suite.world.staff.anna);
+		const phone = await device(suite.world.staff.anna);
 		const id = await gretaVisit(phone, MONDAY, 20);
-		const details = await visitDetails(database.db, anna, id, 'phone');
+		const details = await visitDetails(suite.db, anna, id, 'phone');
 		expect(details.ok && details.details.client.hasAccessCode).toBe(true);
 		expect(JSON.stringify(details)).not.toContain('4711');
 		const codeReads = () =>
-			database.db
+			suite.db
 				.select()
 				.from(auditLog)
-				.where(and(eq(auditLog.clientId, world.clients.greta), eq(auditLog.staffId, anna.id)))
+				.where(and(eq(auditLog.clientId, suite.world.clients.greta), eq(auditLog.staffId, anna.id)))
 				.then((rows) => rows.filter((r) => (r.detail as { what?: string }).what === 'access-code'));
 		expect(await codeReads()).toHaveLength(0);
-		expect(await revealAccessCode(database.db, anna, world.clients.greta, 'phone')).toEqual({
+		expect(await revealAccessCode(suite.db, anna, suite.world.clients.greta, 'phone')).toEqual({
 			ok: true,
 			code: 'Portkod 4711'
 		});
@@ -278,25 +243,25 @@ describe('the visit page', () => {
 			['read', 'phone', anna.unitId]
 		]);
 		// The manager's log extract of the client shows who read the code, and from where.
-		const maria = await userOf(world.staff.maria);
-		const extract = await clientLog(database.db, maria, world.clients.greta, 'office');
+		const maria = await userOf(suite.world.staff.maria);
+		const extract = await clientLog(suite.db, maria, suite.world.clients.greta, 'office');
 		expect(extract.ok).toBe(true);
 		if (!extract.ok) return;
 		expect(extract.rows.filter((r) => r.what === 'access-code')).toEqual([
 			expect.objectContaining({ action: 'read', staffName: 'Anna Lind', device: 'phone' })
 		]);
-		expect(await clientLog(database.db, anna, world.clients.greta, 'phone')).toEqual({
+		expect(await clientLog(suite.db, anna, suite.world.clients.greta, 'phone')).toEqual({
 			ok: false,
 			status: 403
 		});
 	});
 
 	it('refuses another team’s visit and code', async () => {
-		const phone = await device(world.staff.anna);
+		const phone = await device(suite.world.staff.anna);
 		const id = await gretaVisit(phone, MONDAY, 10);
-		const erik = await userOf(world.staff.erik);
-		expect(await visitDetails(database.db, erik, id, 'phone')).toEqual({ ok: false, status: 403 });
-		expect(await revealAccessCode(database.db, erik, world.clients.greta, 'phone')).toEqual({
+		const erik = await userOf(suite.world.staff.erik);
+		expect(await visitDetails(suite.db, erik, id, 'phone')).toEqual({ ok: false, status: 403 });
+		expect(await revealAccessCode(suite.db, erik, suite.world.clients.greta, 'phone')).toEqual({
 			ok: false,
 			status: 403
 		});
@@ -306,14 +271,14 @@ describe('the visit page', () => {
 // Last: it leaves Greta's week over its frame, where new visits would be refused.
 describe('time beyond the frame', () => {
 	it('records time beyond the frame and flags it, never refuses it', async () => {
-		const phone = await device(world.staff.anna);
+		const phone = await device(suite.world.staff.anna);
 		const id = await gretaVisit(phone, WEDNESDAY, 10);
 		// F2 compares recorded time with the frame: 30 minutes more than the frame has left.
 		const week = await gretaWeek();
 		const over = week.frameMinutes - week.usedMinutes + 30;
 		const result = await report(phone, { visitId: id, minutes: over });
 		expect(result).toMatchObject({ ok: true, overdrawn: true });
-		const [row] = await database.db.select().from(timeEntry).where(eq(timeEntry.visitId, id));
+		const [row] = await suite.db.select().from(timeEntry).where(eq(timeEntry.visitId, id));
 		expect(row).toMatchObject({ minutes: over, overdrawn: true });
 		const after = await gretaWeek();
 		expect(after.usedMinutes - after.frameMinutes).toBe(30);
