@@ -6,15 +6,18 @@
  */
 import { and, asc, desc, eq, inArray } from 'drizzle-orm';
 import { decisionCovering, isoWeekKey, isoWeekRange, todayIn } from '$lib/domain/periods';
-import type { DayPart, FramePeriod, IsoDate, VisitStatus } from '$lib/domain/types';
+import type { DayPart, IsoDate, VisitStatus } from '$lib/domain/types';
+import type { RecordedEntry, VisitDetails } from '$lib/my-day';
 import type { VisitOutcome } from '$lib/realtime/protocol';
 import type { Db } from '../db/client';
 import { client, decision, decisionService, plannedVisit, staff, timeEntry } from '../db/schema';
 import { canAccessTeam, teamsOf, type TeamRef } from '../auth/access';
 import type { SessionUser } from '../auth/session';
 import { audit } from '../audit';
-import { frameReport, type FrameReportRow } from './frames';
+import { frameReport } from './frames';
 import { teamStaff } from './teams';
+
+export type { RecordedEntry, VisitDetails };
 
 export interface DayClient {
 	id: string;
@@ -63,54 +66,6 @@ export async function myDay(db: Db, user: SessionUser, date: IsoDate): Promise<M
 		}
 	}
 	return { date, teams, clients, colleagues: [...colleagues.values()] };
-}
-
-export interface RecordedEntry {
-	id: string;
-	correctsId: string | null;
-	minutes: number;
-	outcome: VisitOutcome;
-	declinedServices: string[];
-	note: string;
-	overdrawn: boolean;
-	recordedBy: string;
-	/** ISO instant. */
-	recordedAt: string;
-}
-
-export interface VisitDetails {
-	visit: {
-		id: string;
-		room: string;
-		teamId: string;
-		week: string;
-		date: IsoDate;
-		dayPart: DayPart;
-		minutes: number;
-		status: VisitStatus;
-		services: string[];
-	};
-	client: {
-		id: string;
-		name: string;
-		area: string;
-		preferences: string;
-		accessNotes: string;
-		/** Whether there is a door or key-box code to reveal; the code itself is never sent here. */
-		hasAccessCode: boolean;
-		contactPersonId: string | null;
-	};
-	/** The decision governing the visit's date, or null when none does. */
-	decision: {
-		frameMinutes: number;
-		framePeriod: FramePeriod;
-		validTo: IsoDate | null;
-		services: string[];
-	} | null;
-	/** The client's frame figures for the periods the visit's week touches (as the board). */
-	frames: FrameReportRow[];
-	/** Every report of the visit, newest first; a correction names the row it replaces. */
-	history: RecordedEntry[];
 }
 
 export type VisitDetailsResult =
