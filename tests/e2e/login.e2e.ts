@@ -8,11 +8,11 @@ async function logIn(page: Page, username: string, password = 'ramtavlan-demo') 
 	await page.getByRole('button', { name: 'Logga in' }).click();
 }
 
-test('anna logs in and sees her team Björken', async ({ page }) => {
-	await logIn(page, 'maria');
-	await expect(page.getByRole('heading', { level: 1 })).toContainText('Hej Maria');
-	await expect(page.getByText('Björken', { exact: true })).toBeVisible();
-	await expect(page.getByText('Eken', { exact: true })).toHaveCount(0);
+test('anna logs in to her day and sees her team Björken', async ({ page }) => {
+	await logIn(page, 'anna');
+	await expect(page.getByRole('heading', { level: 1 })).toContainText('Min dag');
+	await expect(page.getByRole('link', { name: 'Öppna tavlan · Björken' })).toBeVisible();
+	await expect(page.getByText(/Eken/)).toHaveCount(0);
 	await page.screenshot({ path: 'test-results/screens/home-tablet.png', fullPage: true });
 
 	const me = await page.request.get('/api/me');

@@ -86,6 +86,24 @@ export interface FrameRow {
 	leftMinutes: number;
 }
 
+/** What a notice on a board is about. */
+export const NOTICE_KINDS = ['decision-changed', 'staff-changed', 'base-plan-filled'] as const;
+export type NoticeKind = (typeof NOTICE_KINDS)[number];
+
+/**
+ * News for everyone on a board from outside it — a client's decision changed, a colleague's
+ * competence changed, the week was filled from the base plan — in the reader's language.
+ * Nothing on the board is frozen by it: visits that no longer fit stay editable to fix.
+ */
+export interface NoticeEvent {
+	room: string;
+	kind: NoticeKind;
+	message: string;
+	clientId?: string;
+	/** Planned visits on this board that the rules would now refuse. */
+	visitIds: string[];
+}
+
 /** Frame figures that changed on a board (after a board change or recorded time). */
 export interface FramesEvent {
 	room: string;
@@ -197,6 +215,7 @@ export interface ServerToClientEvents {
 	verdict(event: VerdictEvent): void;
 	presence(event: PresenceEvent): void;
 	frames(event: FramesEvent): void;
+	notice(event: NoticeEvent): void;
 	/** The session ended; the socket is closed right after. */
 	'session:ended'(): void;
 }

@@ -221,9 +221,18 @@ export const decision = pgTable(
 		/** 'week' (ISO week) or 'month' (calendar month). */
 		framePeriod: text('frame_period').notNull(),
 		decidedBy: uuid('decided_by').references(() => staff.id),
+		/**
+		 * The version this row replaces. A decision is never changed in place: a change (or an
+		 * early end) is a new row naming the one it replaces, and only a version that no row
+		 * replaces is in force.
+		 */
+		replacesId: uuid('replaces_id'),
 		createdAt: createdAt()
 	},
-	(t) => [index('decision_client_idx').on(t.clientId, t.validFrom)]
+	(t) => [
+		index('decision_client_idx').on(t.clientId, t.validFrom),
+		index('decision_replaces_idx').on(t.replacesId)
+	]
 );
 
 export const decisionService = pgTable(
@@ -410,6 +419,13 @@ export const session = pgTable(
 		absoluteExpiresAt: timestamp('absolute_expires_at', { withTimezone: true }).notNull(),
 		/** A session on a shared device gets the short idle timeout. */
 		sharedDevice: boolean('shared_device').notNull().default(false),
+		/**
+		 * On a team tablet: the person who unlocked it with their PIN and acts on it now
+		 * (null while it is locked). Changes made on the tablet name this person.
+		 */
+		actingStaffId: uuid('acting_staff_id').references(() => staff.id),
+		/** When the acting person unlocked the tablet or last used it; it locks when idle. */
+		actingSeenAt: timestamp('acting_seen_at', { withTimezone: true }),
 		userAgent: text('user_agent').notNull().default(''),
 		createdAt: createdAt()
 	},
@@ -451,6 +467,56 @@ export const loginAttempt = pgTable(
 		index('login_attempt_username_idx').on(t.username, t.at),
 		index('login_attempt_address_idx').on(t.address, t.at)
 	]
+);
+
+/**
+ * The weekly base plan (grundplanering): a recurring visit agreed with the client, e.g.
+ * "Tuesday and Friday morning, shower and cleaning, about 45 minutes". Each new week's board
+ * is filled from the active patterns once; the rules judge every visit it creates.
+ */
+export const basePlan = pgTable(
+	'base_plan',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		organisationId: uuid('organisation_id')
+			.notNull()
+			.references(() => organisation.id),
+		teamId: uuid('team_id')
+			.notNull()
+			.references(() => team.id),
+		clientId: uuid('client_id')
+			.notNull()
+			.references(() => client.id),
+		/** ISO weekdays, 1 (Monday) to 7 (Sunday). */
+		weekdays: integer('weekdays').array().notNull(),
+		dayPart: text('day_part').notNull(),
+		services: text('services').array().notNull(),
+		minutes: integer('minutes').notNull(),
+		/** Optional medical window, e.g. `före 09:00`. */
+		window: text('window'),
+		note: text('note').notNull().default(''),
+		active: boolean('active').notNull().default(true),
+		createdBy: uuid('created_by').references(() => staff.id),
+		createdAt: createdAt(),
+		updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow()
+	},
+	(t) => [index('base_plan_team_idx').on(t.teamId), index('base_plan_client_idx').on(t.clientId)]
+);
+
+/** A week's board filled from the base plans: at most once per team and week. */
+export const basePlanFill = pgTable(
+	'base_plan_fill',
+	{
+		teamId: uuid('team_id')
+			.notNull()
+			.references(() => team.id),
+		week: text('week').notNull(),
+		filledBy: uuid('filled_by').references(() => staff.id),
+		/** The visits created, and those that landed unassigned with a verdict. */
+		result: jsonb('result').notNull().default({}),
+		createdAt: createdAt()
+	},
+	(t) => [primaryKey({ columns: [t.teamId, t.week] })]
 );
 
 /** Results of idempotent commands, so a replayed command answers as the first did. */

@@ -21,6 +21,7 @@ import {
 	teamMembership,
 	timeEntry
 } from '../db/schema';
+import { decisionInForce } from '../services/decision-versions';
 import { listServices } from '../services/catalogue';
 import {
 	countedEntries,
@@ -128,7 +129,12 @@ export async function loadTeamContext(
 	const clientIds = clients.map((c) => c.id);
 	const staffIds = [...new Set(members.map((m) => m.id))];
 	const [decisions, decisionServices, held, absences, entries, external] = await Promise.all([
-		clientIds.length ? db.select().from(decision).where(inArray(decision.clientId, clientIds)) : [],
+		clientIds.length
+			? db
+					.select()
+					.from(decision)
+					.where(and(inArray(decision.clientId, clientIds), decisionInForce))
+			: [],
 		clientIds.length
 			? db
 					.select({ decisionId: decisionService.decisionId, code: decisionService.serviceCode })

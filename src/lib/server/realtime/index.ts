@@ -21,6 +21,8 @@ import type { TeamContextSource } from './context';
 import { createPostgresContextSource } from './context.postgres';
 import { createHub, sessionRoom, type RealtimeServer } from './hub';
 import { onBoardDataChanged } from './invalidate';
+import { announce, type NoticeTarget } from './notices';
+import type { Locale } from '../services/verdict-text';
 import { TokenBucket } from './rate-limit';
 import type { Actor, Logger, RoomOptions } from './room';
 import { RoomManager } from './rooms';
@@ -258,7 +260,30 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 		rooms.closeSession(sessionId, CLOSE_CODES.sessionEnded);
 	};
 	const stopListening = deps.sessions.onInvalidate(endSession);
-	const stopInvalidations = onBoardDataChanged(({ teamId }) => rooms.invalidate(teamId));
+	const noticeTarget: NoticeTarget = {
+		locales: (room) => [
+			...new Set(
+				[...(io.of('/').adapter.rooms.get(room) ?? [])].map(
+					(id) => (io.of('/').sockets.get(id)?.data.actor.user.locale ?? 'sv') as Locale
+				)
+			)
+		],
+		emit: (room, locale, event) => {
+			for (const id of io.of('/').adapter.rooms.get(room) ?? []) {
+				const socket = io.of('/').sockets.get(id);
+				if (socket && (socket.data.actor.user.locale ?? 'sv') === locale) {
+					socket.emit('notice', event);
+				}
+			}
+		}
+	};
+	const stopInvalidations = onBoardDataChanged(({ teamId, change }) => {
+		rooms.invalidate(teamId);
+		if (!teamId || !change) return;
+		announce(rooms, noticeTarget, teamId, change).catch((error: unknown) =>
+			log.error('board notice failed', { error: describeError(error) })
+		);
+	});
 	const sweep = setInterval(() => {
 		const now = Date.now();
 		const check = (

@@ -12,6 +12,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import { periodsOverlapping } from '../../domain/periods';
 import type { IsoDate } from '../../domain/types';
 import type { Db } from '../db/client';
+import { decisionInForceAs } from './decision-versions';
 
 export interface FrameReportRow {
 	clientId: string;
@@ -91,6 +92,7 @@ export async function frameReport(db: Db, query: FrameReportQuery): Promise<Fram
 				and d.valid_from <= p.last_day
 				and (d.valid_to is null or d.valid_to >= p.first_day)
 			where c.active ${sql.join(scope, sql` `)}
+				and ${decisionInForceAs('d')}
 				and d.valid_from <= ${end}::date
 				and (d.valid_to is null or d.valid_to >= ${start}::date)
 			order by c.id, p.key, d.valid_from desc, d.created_at desc, d.id desc

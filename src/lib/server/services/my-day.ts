@@ -14,6 +14,7 @@ import { client, decision, decisionService, plannedVisit, staff, timeEntry } fro
 import { canAccessTeam, teamsOf, type TeamRef } from '../auth/access';
 import type { SessionUser } from '../auth/session';
 import { audit } from '../audit';
+import { decisionInForce } from './decision-versions';
 import { frameReport } from './frames';
 import { teamStaff } from './teams';
 
@@ -90,7 +91,7 @@ export async function visitDetails(
 	const decisions = await db
 		.select()
 		.from(decision)
-		.where(eq(decision.clientId, person.id))
+		.where(and(eq(decision.clientId, person.id), decisionInForce))
 		.orderBy(asc(decision.validFrom));
 	const governing = decisionCovering(
 		decisions.map((d) => ({

@@ -13,6 +13,7 @@ import {
 	staffCompetence,
 	teamMembership
 } from '../db/schema';
+import { decisionInForce } from './decision-versions';
 
 export interface TeamStaffRow {
 	id: string;
@@ -96,7 +97,7 @@ export async function teamClients(db: Db, teamId: string): Promise<TeamClientRow
 	const decisions = await db
 		.select()
 		.from(decision)
-		.where(inArray(decision.clientId, ids))
+		.where(and(inArray(decision.clientId, ids), decisionInForce))
 		.orderBy(asc(decision.validFrom));
 	const services =
 		decisions.length === 0

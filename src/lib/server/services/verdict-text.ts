@@ -48,7 +48,7 @@ export function formatMinutes(minutes: number, locale: Locale): string {
 	return sign + text;
 }
 
-function formatDate(date: IsoDate, locale: Locale): string {
+export function formatDate(date: IsoDate, locale: Locale): string {
 	if (!isValidIsoDate(date)) return date;
 	return new Intl.DateTimeFormat(locale === 'sv' ? 'sv-SE' : 'en-GB', {
 		day: 'numeric',

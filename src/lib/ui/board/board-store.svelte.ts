@@ -27,6 +27,7 @@ import {
 	type AbsenceSetResult,
 	type ClientToServerEvents,
 	type FrameRow,
+	type NoticeEvent,
 	type PresenceEvent,
 	type ServerToClientEvents,
 	type VerdictEvent
@@ -43,6 +44,10 @@ export interface PresentUser {
 	id: string;
 	name: string;
 	devices: number;
+}
+
+export interface ShownNotice extends NoticeEvent {
+	key: number;
 }
 
 export interface ShownVerdict extends VerdictEvent {
@@ -67,6 +72,8 @@ export class BoardStore {
 	huddleVersion = $state(0);
 	present = $state.raw<PresentUser[]>([]);
 	verdicts = $state.raw<ShownVerdict[]>([]);
+	/** News from outside the board (a decision or a competence changed), newest last. */
+	notices = $state.raw<ShownNotice[]>([]);
 	frames = $state.raw<Record<string, FrameRow[]>>({});
 	connected = $state(false);
 	synced = $state(false);
@@ -148,6 +155,10 @@ export class BoardStore {
 			const shown: ShownVerdict = { ...event, key: ++this.#verdictKey, at: Date.now() };
 			this.verdicts = [...this.verdicts.slice(-4), shown];
 		});
+		socket.on('notice', (event) => {
+			if (event.room !== this.room) return;
+			this.notices = [...this.notices.slice(-4), { ...event, key: ++this.#verdictKey }];
+		});
 		socket.on('presence', (event) => {
 			if (event.room === this.room) this.#setPresence(event);
 		});
@@ -184,6 +195,7 @@ export class BoardStore {
 
 	dismissVerdict(key: number): void {
 		this.verdicts = this.verdicts.filter((v) => v.key !== key);
+		this.notices = this.notices.filter((n) => n.key !== key);
 	}
 
 	huddle(date: IsoDate): HuddleDay {
