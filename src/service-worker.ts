@@ -45,6 +45,27 @@ sw.addEventListener('fetch', (event) => {
 	event.respondWith(kind === 'shell' ? fromShell(request) : networkFirst(event, kind));
 });
 
+/**
+ * A page asks to be kept (`keepThisPage`): the first load of the app happens before this
+ * worker controls it, so "Min dag" would otherwise not open offline until the next visit.
+ */
+sw.addEventListener('message', (event) => {
+	const data = event.data as { type?: unknown; url?: unknown } | null;
+	if (data?.type !== 'keep-page' || typeof data.url !== 'string') return;
+	const url = data.url;
+	const kind = classifyRequest(
+		{ method: 'GET', url, mode: 'navigate' },
+		{ origin: sw.location.origin, base, shell: SHELL_PATHS }
+	);
+	if (kind !== 'navigation') return;
+	event.waitUntil(
+		fetch(url, { credentials: 'same-origin', headers: { accept: 'text/html' } }).then(
+			(response) => (isKeptResponse(response) ? keepPage('navigation', url, response) : undefined),
+			() => undefined
+		)
+	);
+});
+
 async function precacheShell(): Promise<void> {
 	const cache = await caches.open(SHELL_CACHE);
 	await cache.addAll(SHELL_FILES);

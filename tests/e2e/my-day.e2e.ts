@@ -203,6 +203,12 @@ test('two visits recorded without reception count once when the phone is back', 
 	}
 	await expect(page.locator('[data-outbox-state="waiting"]')).toHaveCount(2);
 	await expect(page.getByText('2 väntar på uppkoppling')).toBeVisible();
+	// Still without reception, the app opens anew from the device: the service worker serves
+	// the page, IndexedDB the board and the two reports waiting.
+	await page.reload();
+	await expect(page.getByRole('heading', { name: 'Min dag' })).toBeVisible();
+	await expect(page.locator(`a[data-visit-id="${a.visitId}"]`).first()).toBeVisible();
+	await expect(page.locator('[data-outbox-state="waiting"]')).toHaveCount(2);
 
 	await context.setOffline(false);
 	await expect(page.locator('[data-outbox-state="sent"]')).toHaveCount(2, { timeout: 20_000 });
