@@ -32,12 +32,29 @@ export async function device(
 	return { context, page };
 }
 
-/** Opens the user's first team board and waits until it is in step with the server. */
+/**
+ * Opens the user's first team board and waits until it is in step with the server. A team
+ * tablet is unlocked first by the first person of the team with the demo PIN.
+ */
 export async function openBoard(page: Page, username: string) {
 	await logIn(page, username);
 	await page.getByRole('link', { name: 'Öppna tavlan' }).first().click();
 	await expect(page).toHaveURL(/\/board/);
+	const locked = page.getByRole('heading', { name: 'Tavlan är låst' });
+	await expect(page.locator('[data-sync-state="saved"]').or(locked).first()).toBeVisible({
+		timeout: 15_000
+	});
+	if (await locked.isVisible()) await unlockTablet(page);
 	await expect(page.locator('[data-sync-state="saved"]')).toBeVisible({ timeout: 15_000 });
+}
+
+/** Unlocks a team tablet's lock screen as `name` (the first person listed) with the demo PIN. */
+export async function unlockTablet(page: Page, name?: string, pin = '1234') {
+	const people = page.locator('button[data-person-id]');
+	await (name ? people.filter({ hasText: name }) : people).first().click();
+	await page.keyboard.type(pin);
+	await page.keyboard.press('Enter');
+	await expect(page.getByRole('button', { name: 'Lås tavlan nu' })).toBeVisible();
 }
 
 export function column(page: Page, name: string | null) {

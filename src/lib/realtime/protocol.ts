@@ -190,6 +190,29 @@ export const visitMoveWeekPayload = z.object({
 });
 export type VisitMoveWeekPayload = z.infer<typeof visitMoveWeekPayload>;
 
+/** Fills a week's board from the team's base plan (SPEC.md B8); at most once per team and week. */
+export const weekFillPayload = z.object({ room: roomName, idempotencyKey });
+export type WeekFillPayload = z.infer<typeof weekFillPayload>;
+
+/** A visit the fill created that breaks a rule (or could not be created, `malformed`). */
+export interface WeekFillVerdict {
+	visitId: string;
+	clientId: string;
+	date: string;
+	rule: VerdictRule;
+	message: string;
+}
+
+/**
+ * `created`: visits the fill put on the board (all in "Att fördela"); `unassigned`: those that
+ * break a rule, with the verdict; `replayed`: the week was filled before and nothing changed.
+ */
+export type WeekFillResult = Ack<{
+	created: number;
+	unassigned: WeekFillVerdict[];
+	replayed: boolean;
+}>;
+
 export type TimeRecordResult = Ack<{
 	entryId: string;
 	/** The entry this one corrects, when the visit had been reported before. */
@@ -209,6 +232,7 @@ export interface ClientToServerEvents {
 		payload: VisitMoveWeekPayload,
 		ack: (result: VisitMoveWeekResult) => void
 	): void;
+	'week:fill'(payload: WeekFillPayload, ack: (result: WeekFillResult) => void): void;
 }
 
 export interface ServerToClientEvents {

@@ -6,7 +6,7 @@
  */
 import { openDatabase, type DatabaseHandle, type Db } from './db/client';
 import { migrateAndSeed } from './db/migrate';
-import { createSessionStore, type SessionStore } from './auth/session';
+import { createSessionStore, DEFAULT_SESSION_POLICY, type SessionStore } from './auth/session';
 import { configFromEnv, type AppConfig } from './config';
 
 export interface App {
@@ -28,7 +28,13 @@ export function getApp(): Promise<App> {
 async function startApp(config: AppConfig): Promise<App> {
 	const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
 	await migrateAndSeed(database, { demo: config.seedDemo });
-	return { database, db: database.db, sessions: createSessionStore(database.db), config };
+	const policy = { ...DEFAULT_SESSION_POLICY, tabletIdleMs: config.tabletIdleMinutes * 60_000 };
+	return {
+		database,
+		db: database.db,
+		sessions: createSessionStore(database.db, { policy }),
+		config
+	};
 }
 
 /** Closes the shared database; the next getApp() opens it again. */

@@ -2,6 +2,8 @@
  * Configuration from the environment (see README and .env.example). Read once at start
  * and passed on; nothing else reads process.env.
  */
+import { tabletIdleMinutes } from '$lib/domain/tablet-pin';
+
 export interface AppConfig {
 	port: number;
 	/** Directory of the embedded PGlite database. */
@@ -12,6 +14,8 @@ export interface AppConfig {
 	allowedOrigins: string[];
 	/** Seed the demo organisation into an empty database at start. */
 	seedDemo: boolean;
+	/** A team tablet locks after this many idle minutes (TABLET_IDLE_MINUTES, default 5). */
+	tabletIdleMinutes: number;
 }
 
 export function configFromEnv(env: Record<string, string | undefined> = process.env): AppConfig {
@@ -35,6 +39,7 @@ export function configFromEnv(env: Record<string, string | undefined> = process.
 		dataDir: env.DATA_DIR?.trim() || './data',
 		databaseUrl,
 		allowedOrigins: [...origins],
-		seedDemo: seed === undefined || seed === '' ? !databaseUrl : seed === 'true' || seed === '1'
+		seedDemo: seed === undefined || seed === '' ? !databaseUrl : seed === 'true' || seed === '1',
+		tabletIdleMinutes: tabletIdleMinutes(env.TABLET_IDLE_MINUTES)
 	};
 }

@@ -2,6 +2,10 @@
  * Who may see which team (DESIGN.md §7): a worker their home team and the teams they are
  * lent to that day, a team device its own team, a manager every team of their unit, case
  * officers and admins the teams of their organisation.
+ *
+ * A case officer maintains clients and decisions and reads the teams' clients and frames
+ * (purpose `data`), but does not open the teams' boards, board notes or signals (purpose
+ * `board`): the board pages, the Yjs rooms, socket.io `join` and board commands.
  */
 import { and, eq, gte, isNull, lte, or } from 'drizzle-orm';
 import type { IsoDate } from '$lib/domain/types';
@@ -14,13 +18,21 @@ export interface TeamRef {
 	name: string;
 }
 
-/** Teams the user may open on any day in [start, end] (a single day when `end` is omitted). */
+/** What a team is opened for: its data (clients, staff, frames) or its board. */
+export type TeamPurpose = 'data' | 'board';
+
+/**
+ * Teams the user may open on any day in [start, end] (a single day when `end` is omitted),
+ * for `purpose` (`data` unless said otherwise).
+ */
 export async function teamsOf(
 	db: Db,
 	user: SessionUser,
 	start: IsoDate,
-	end: IsoDate = start
+	end: IsoDate = start,
+	purpose: TeamPurpose = 'data'
 ): Promise<TeamRef[]> {
+	if (purpose === 'board' && user.role === 'caseOfficer') return [];
 	const columns = { id: team.id, name: team.name };
 	let rows: TeamRef[];
 	if (user.role === 'manager') {
@@ -58,8 +70,20 @@ export async function canAccessTeam(
 	user: SessionUser,
 	teamId: string,
 	start: IsoDate,
+	end: IsoDate = start,
+	purpose: TeamPurpose = 'data'
+): Promise<boolean> {
+	const teams = await teamsOf(db, user, start, end, purpose);
+	return teams.some((t) => t.id === teamId);
+}
+
+/** May the user open the team's board (page, Yjs room, socket.io room) in [start, end]? */
+export function canOpenBoard(
+	db: Db,
+	user: SessionUser,
+	teamId: string,
+	start: IsoDate,
 	end: IsoDate = start
 ): Promise<boolean> {
-	const teams = await teamsOf(db, user, start, end);
-	return teams.some((t) => t.id === teamId);
+	return canAccessTeam(db, user, teamId, start, end, 'board');
 }

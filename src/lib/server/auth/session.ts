@@ -6,6 +6,7 @@
 import { sha256 } from '@oslojs/crypto/sha2';
 import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
 import { and, eq, lt } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
 import type { Role } from '$lib/domain/types';
 import type { Db } from '../db/client';
 import { session as sessionTable, staff } from '../db/schema';
@@ -27,6 +28,20 @@ export interface SessionInfo {
 	staffId: string;
 	expiresAt: Date;
 	sharedDevice: boolean;
+	/**
+	 * On a team tablet: the person who unlocked it with their PIN, until they lock it or it is
+	 * idle for `tabletIdleMs` (then null).
+	 */
+	acting?: ActingPerson | null;
+}
+
+/** The person acting on a team tablet. */
+export interface ActingPerson {
+	staffId: string;
+	name: string;
+	seenAt: Date;
+	/** When the tablet locks unless the person is seen again. */
+	expiresAt: Date;
 }
 
 export interface SessionPolicy {
@@ -36,13 +51,19 @@ export interface SessionPolicy {
 	sharedIdleMs: number;
 	/** No session lives longer than this, however active. */
 	absoluteMs: number;
+	/** A team tablet's acting person is gone after this long unseen (TABLET_IDLE_MINUTES). */
+	tabletIdleMs: number;
 }
 
 export const DEFAULT_SESSION_POLICY: SessionPolicy = {
 	idleMs: 12 * 60 * 60 * 1000,
 	sharedIdleMs: 30 * 60 * 1000,
-	absoluteMs: 14 * 24 * 60 * 60 * 1000
+	absoluteMs: 14 * 24 * 60 * 60 * 1000,
+	tabletIdleMs: 5 * 60 * 1000
 };
+
+/** Activity refreshes a tablet's acting person at most this often. */
+const ACTING_TOUCH_STEP_MS = 60 * 1000;
 
 /** Writes are skipped while the expiry moved less than this, so reads stay cheap. */
 const SLIDE_STEP_MS = 60 * 1000;
@@ -57,6 +78,16 @@ export interface SessionStore {
 	invalidateAllFor(staffId: string): Promise<void>;
 	/** Called with the session id whenever a session ends (logout, expiry, password change). */
 	onInvalidate(listener: (sessionId: string) => void): () => void;
+	/** Names the person acting on a team tablet (seen now), or locks it with `null`. */
+	setActing(sessionId: string, staffId: string | null): Promise<void>;
+	/**
+	 * The acting person was active: refreshes their last-seen time (at most once a minute).
+	 * Returns the acting person, or null when the tablet is locked (or idled out).
+	 */
+	touchActing(sessionId: string): Promise<ActingPerson | null>;
+	/** Called with the session id whenever a tablet is unlocked, locked or idles out. */
+	onActingChanged(listener: (sessionId: string) => void): () => void;
+	readonly policy: SessionPolicy;
 }
 
 export function generateSessionToken(): string {
@@ -80,6 +111,39 @@ export function createSessionStore(
 		for (const id of ids) for (const listener of listeners) listener(id);
 	};
 	const idleOf = (shared: boolean) => (shared ? policy.sharedIdleMs : policy.idleMs);
+	const actingListeners = new Set<(sessionId: string) => void>();
+	const actingChanged = (id: string) => {
+		for (const listener of actingListeners) listener(id);
+	};
+	const actingStaff = alias(staff, 'acting_staff');
+
+	/** The session's acting person, cleared (and announced) when they idled out. */
+	async function actingOf(
+		id: string,
+		row: {
+			staffId: string | null;
+			seenAt: Date | null;
+			name: string | null;
+			active: boolean | null;
+		}
+	): Promise<ActingPerson | null> {
+		if (!row.staffId) return null;
+		const seen = row.seenAt?.getTime() ?? -Infinity;
+		if (row.name === null || !row.active || now().getTime() - seen >= policy.tabletIdleMs) {
+			await db
+				.update(sessionTable)
+				.set({ actingStaffId: null, actingSeenAt: null })
+				.where(and(eq(sessionTable.id, id), eq(sessionTable.actingStaffId, row.staffId)));
+			actingChanged(id);
+			return null;
+		}
+		return {
+			staffId: row.staffId,
+			name: row.name,
+			seenAt: new Date(seen),
+			expiresAt: new Date(seen + policy.tabletIdleMs)
+		};
+	}
 
 	return {
 		async create(staffId, createOpts = {}) {
@@ -104,9 +168,15 @@ export function createSessionStore(
 			if (!/^[a-z2-7]{32}$/.test(token)) return null;
 			const id = sessionIdOf(token);
 			const rows = await db
-				.select({ session: sessionTable, user: staff })
+				.select({
+					session: sessionTable,
+					user: staff,
+					actingName: actingStaff.name,
+					actingActive: actingStaff.active
+				})
 				.from(sessionTable)
 				.innerJoin(staff, eq(staff.id, sessionTable.staffId))
+				.leftJoin(actingStaff, eq(actingStaff.id, sessionTable.actingStaffId))
 				.where(eq(sessionTable.id, id));
 			const row = rows[0];
 			if (!row) return null;
@@ -125,6 +195,12 @@ export function createSessionStore(
 				expiresAt = new Date(slid);
 				await db.update(sessionTable).set({ expiresAt }).where(eq(sessionTable.id, id));
 			}
+			const acting = await actingOf(id, {
+				staffId: row.session.actingStaffId,
+				seenAt: row.session.actingSeenAt,
+				name: row.actingName,
+				active: row.actingActive
+			});
 			return {
 				user: {
 					id: row.user.id,
@@ -139,7 +215,8 @@ export function createSessionStore(
 					id,
 					staffId: row.user.id,
 					expiresAt,
-					sharedDevice: row.session.sharedDevice
+					sharedDevice: row.session.sharedDevice,
+					acting
 				}
 			};
 		},
@@ -160,7 +237,45 @@ export function createSessionStore(
 		onInvalidate(listener) {
 			listeners.add(listener);
 			return () => listeners.delete(listener);
-		}
+		},
+
+		async setActing(sessionId, staffId) {
+			await db
+				.update(sessionTable)
+				.set({ actingStaffId: staffId, actingSeenAt: staffId ? now() : null })
+				.where(eq(sessionTable.id, sessionId));
+			actingChanged(sessionId);
+		},
+
+		async touchActing(sessionId) {
+			const [row] = await db
+				.select({
+					staffId: sessionTable.actingStaffId,
+					seenAt: sessionTable.actingSeenAt,
+					name: actingStaff.name,
+					active: actingStaff.active
+				})
+				.from(sessionTable)
+				.leftJoin(actingStaff, eq(actingStaff.id, sessionTable.actingStaffId))
+				.where(eq(sessionTable.id, sessionId));
+			if (!row) return null;
+			const acting = await actingOf(sessionId, row);
+			if (!acting) return null;
+			const t = now();
+			if (t.getTime() - acting.seenAt.getTime() < ACTING_TOUCH_STEP_MS) return acting;
+			await db
+				.update(sessionTable)
+				.set({ actingSeenAt: t })
+				.where(and(eq(sessionTable.id, sessionId), eq(sessionTable.actingStaffId, acting.staffId)));
+			return { ...acting, seenAt: t, expiresAt: new Date(t.getTime() + policy.tabletIdleMs) };
+		},
+
+		onActingChanged(listener) {
+			actingListeners.add(listener);
+			return () => actingListeners.delete(listener);
+		},
+
+		policy
 	};
 }
 

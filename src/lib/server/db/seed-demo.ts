@@ -21,10 +21,14 @@ import {
 import type { Decision, FramePeriod, IsoDate, Role } from '../../domain/types';
 import type { Db } from './client';
 import * as schema from './schema';
+import { seedDemoBasePlans } from './seed-demo-base-plans';
 
 /** The password of every demo user. */
 export const DEMO_PASSWORD = 'ramtavlan-demo';
 export const DEMO_ORGANISATION_NAME = 'Exempelkommun';
+/** The team tablet PIN of every demo worker and manager (demo only): Argon2id of `1234`. */
+const DEMO_PIN_HASH =
+	'$argon2id$v=19$m=19456,t=2,p=1$Lr2d/Xo/GdVFaew1OHTbOg$gIgDfy4u3ltMCuflwEkHgFpdakyCrCWP/ddaEUFUOA0';
 
 /** Raised when the demo is asked for in a database that already holds an organisation. */
 export class DatabaseNotEmptyError extends Error {
@@ -546,6 +550,8 @@ async function insertDemo(db: Db, today: IsoDate, passwordHash: string): Promise
 			name: person.name,
 			role: person.role,
 			passwordHash,
+			// Demo only: every demo worker and manager unlocks the team tablet with PIN 1234.
+			pinHash: ['worker', 'manager'].includes(person.role) ? DEMO_PIN_HASH : null,
 			unitId: person.role === 'admin' || person.role === 'caseOfficer' ? null : unitId
 		}))
 	);
@@ -667,6 +673,7 @@ async function insertDemo(db: Db, today: IsoDate, passwordHash: string): Promise
 	await db.insert(schema.decision).values(decisionRows);
 	await db.insert(schema.decisionService).values(decisionServiceRows);
 	await db.insert(schema.timeEntry).values(entries);
+	await seedDemoBasePlans(db, { organisationId, today });
 
 	return {
 		today,

@@ -202,7 +202,7 @@ export async function recordTime(
 				await tx.insert(auditLog).values({
 					organisationId: ctx.organisationId,
 					unitId: ctx.unitId,
-					staffId: actor.user.id,
+					staffId: actor.actingStaffId ?? actor.user.id,
 					action: 'change',
 					clientId: visit.clientId,
 					device: actor.device || 'board',
@@ -308,7 +308,7 @@ export async function setAbsence(
 			await tx.insert(auditLog).values({
 				organisationId: actor.user.organisationId,
 				unitId: actor.user.unitId,
-				staffId: actor.user.id,
+				staffId: actor.actingStaffId ?? actor.user.id,
 				action: 'change',
 				clientId: null,
 				device: actor.device || 'board',

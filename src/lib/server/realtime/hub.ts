@@ -12,6 +12,7 @@ import {
 	joinPayload,
 	timeRecordPayload,
 	visitMoveWeekPayload,
+	weekFillPayload,
 	type Ack,
 	type ClientToServerEvents,
 	type PresenceEvent,
@@ -21,6 +22,7 @@ import {
 import type { SessionUser } from '../auth/session';
 import { verdictMessage } from '../services/verdict-text';
 import { moveVisitWeek, recordTime, setAbsence, type CommandDeps } from './commands';
+import { fillOnLoad, weekFillCommand } from './base-plan-fill';
 import { TokenBucket } from './rate-limit';
 import type { Actor, Logger, Room, RoomEvents } from './room';
 import type { RoomManager } from './rooms';
@@ -139,6 +141,8 @@ export function createHub(io: RealtimeServer, deps: HubDeps): RoomEvents {
 		}
 	};
 
+	rooms.afterLoad = (room) => fillOnLoad(deps.commands, room.name, log);
+
 	io.on('connection', (socket: RealtimeSocket) => {
 		void socket.join(sessionRoom(socket.data.actor.sessionId));
 		const user = socket.data.actor.user;
@@ -206,6 +210,14 @@ export function createHub(io: RealtimeServer, deps: HubDeps): RoomEvents {
 				const parsed = visitMoveWeekPayload.safeParse(payload);
 				if (!parsed.success) return invalid();
 				return moveVisitWeek(deps.commands, socket.data.actor, parsed.data);
+			})
+		);
+
+		socket.on('week:fill', (payload, ack) =>
+			guard('week:fill', ack, async () => {
+				const parsed = weekFillPayload.safeParse(payload);
+				if (!parsed.success) return invalid();
+				return weekFillCommand(deps.commands, socket.data.actor, parsed.data);
 			})
 		);
 

@@ -13,8 +13,13 @@ import { isoWeekRange } from '$lib/domain/periods';
 import { parseBoardRoom } from '$lib/board/schema';
 import { CLOSE_CODES, SOCKET_IO_PATH, YJS_PATH } from '$lib/realtime/protocol';
 import type { Db } from '../db/client';
-import { SESSION_COOKIE, type SessionStore, type SessionUser } from '../auth/session';
-import { canAccessTeam } from '../auth/access';
+import {
+	SESSION_COOKIE,
+	type SessionInfo,
+	type SessionStore,
+	type SessionUser
+} from '../auth/session';
+import { canOpenBoard } from '../auth/access';
 import type { BoardStore } from './board-store';
 import { PostgresBoardStore } from './board-store.postgres';
 import type { TeamContextSource } from './context';
@@ -70,7 +75,7 @@ export interface RealtimeDeps {
 	store?: BoardStore;
 	/** Where rule context comes from; the database by default. */
 	contexts?: TeamContextSource;
-	/** Team access check; `canAccessTeam` from auth by default. */
+	/** Board access check; `canOpenBoard` from auth by default. */
 	canAccessTeam?: (
 		user: SessionUser,
 		teamId: string,
@@ -128,6 +133,12 @@ const STATUS_TEXT: Record<number, string> = {
 	503: 'Service Unavailable'
 };
 
+/** When a socket's session must be checked again: its expiry, or a tablet's idle lock. */
+function socketExpiry(session: SessionInfo): Date {
+	const idle = session.acting?.expiresAt;
+	return idle && idle < session.expiresAt ? idle : session.expiresAt;
+}
+
 function refuseUpgrade(socket: Duplex, status: number): void {
 	if (socket.destroyed) return;
 	const body = STATUS_TEXT[status] ?? 'Error';
@@ -146,23 +157,42 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 	const access =
 		deps.canAccessTeam ??
 		((user: SessionUser, teamId: string, start: string, end?: string) =>
-			canAccessTeam(deps.db, user, teamId, start, end));
+			canOpenBoard(deps.db, user, teamId, start, end));
 	const writer = new BoardWriter(store);
 	const rooms = new RoomManager(store, writer, contexts, log, options);
 
-	/** The actor behind a request's session cookie, or null. */
+	/**
+	 * The actor behind a request's session cookie, or null. A team tablet acts only while a
+	 * person has unlocked it with their PIN (`locked` otherwise): the actor then names that
+	 * person, and its sockets are closed when the tablet is locked or idles out, so a change is
+	 * never written in the name of somebody who has left.
+	 */
 	async function authenticate(
 		headers: IncomingMessage['headers']
-	): Promise<{ actor: Actor; token: string; expiresAt: Date } | null> {
+	): Promise<{ actor: Actor; token: string; expiresAt: Date } | null | 'locked'> {
 		const token = cookieValue(headers.cookie, SESSION_COOKIE);
 		if (!token) return null;
 		const result = await deps.sessions.validate(token);
 		if (!result) return null;
-		const device = (headers['user-agent'] ?? '').slice(0, 300);
+		const ua = (headers['user-agent'] ?? '').slice(0, 300);
+		if (result.user.role !== 'teamDevice') {
+			return {
+				actor: { user: result.user, sessionId: result.session.id, device: ua },
+				token,
+				expiresAt: result.session.expiresAt
+			};
+		}
+		const acting = result.session.acting;
+		if (!acting) return 'locked';
 		return {
-			actor: { user: result.user, sessionId: result.session.id, device },
+			actor: {
+				user: result.user,
+				sessionId: result.session.id,
+				device: `${result.user.username}: ${ua}`.slice(0, 300),
+				actingStaffId: acting.staffId
+			},
 			token,
-			expiresAt: result.session.expiresAt
+			expiresAt: socketExpiry(result.session)
 		};
 	}
 
@@ -184,6 +214,7 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 			const origin = req.headers.origin;
 			if (!origin || !allowed.has(origin)) return refuseUpgrade(socket, 403);
 			const auth = await authenticate(req.headers);
+			if (auth === 'locked') return refuseUpgrade(socket, 403);
 			if (!auth) return refuseUpgrade(socket, 401);
 			let roomName: string;
 			try {
@@ -234,6 +265,7 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 		if (!origin || !allowed.has(origin)) return next(new Error('forbidden'));
 		authenticate(socket.request.headers).then(
 			(auth) => {
+				if (auth === 'locked') return next(new Error('forbidden'));
 				if (!auth) return next(new Error('unauthorized'));
 				socket.data = {
 					actor: auth.actor,
@@ -260,6 +292,12 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 		rooms.closeSession(sessionId, CLOSE_CODES.sessionEnded);
 	};
 	const stopListening = deps.sessions.onInvalidate(endSession);
+	// A team tablet locked, idled out or unlocked by someone else: its sockets close, and the
+	// board connects again (as the new person) only after the next unlock.
+	const stopActing = deps.sessions.onActingChanged((sessionId) => {
+		io.in(sessionRoom(sessionId)).disconnectSockets(true);
+		rooms.closeSession(sessionId, CLOSE_CODES.sessionEnded);
+	});
 	const noticeTarget: NoticeTarget = {
 		locales: (room) => [
 			...new Set(
@@ -294,7 +332,7 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 		) => {
 			if (expiresAt.getTime() > now) return;
 			deps.sessions.validate(token).then(
-				(result) => (result ? update(result.session.expiresAt) : endSession(sessionId)),
+				(result) => (result ? update(socketExpiry(result.session)) : endSession(sessionId)),
 				() => {}
 			);
 		};
@@ -338,6 +376,7 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 			closing = true;
 			clearInterval(sweep);
 			stopListening();
+			stopActing();
 			stopInvalidations();
 			httpServer.off('upgrade', onUpgrade);
 			io.local.disconnectSockets(true);

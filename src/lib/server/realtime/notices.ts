@@ -79,7 +79,10 @@ export async function announce(
 	teamId: string,
 	change: BoardDataChange
 ): Promise<void> {
-	const open = [...rooms.rooms.values()].filter((r) => r.teamId === teamId);
+	// A filled week is news for that week's board only; other changes concern every week.
+	const open = [...rooms.rooms.values()].filter(
+		(r) => r.teamId === teamId && (change.kind !== 'base-plan-filled' || r.week === change.week)
+	);
 	for (const room of open) {
 		const locales = target.locales(room.name);
 		if (locales.length === 0) continue;

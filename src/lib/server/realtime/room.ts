@@ -52,6 +52,8 @@ export interface Actor {
 	sessionId: string;
 	/** The device for the audit log: its user agent, or `board`. */
 	device: string;
+	/** On a team tablet: the person who unlocked it with their PIN; the audit log names them. */
+	actingStaffId?: string;
 }
 
 export interface RoomOptions {
@@ -564,7 +566,7 @@ export class Room {
 			if (visit) upserts.push(projectionRow(ctx, this.name, visit));
 			else if (changed.has(id)) removals.push(id);
 			const clientId = visit?.clientId ?? before.get(id)?.clientId ?? null;
-			const key = `${actor?.user.id ?? 'server'}|${id}`;
+			const key = `${actor?.actingStaffId ?? actor?.user.id ?? 'server'}|${id}`;
 			const coalesce =
 				!refused.has(id) &&
 				visit &&
@@ -574,7 +576,7 @@ export class Room {
 			audit.push({
 				organisationId: ctx.organisationId,
 				unitId: ctx.unitId,
-				staffId: actor?.user.id ?? null,
+				staffId: actor?.actingStaffId ?? actor?.user.id ?? null,
 				clientId: clientId && ctx.clients.has(clientId) ? clientId : null,
 				device: actor?.device || 'board',
 				detail: {

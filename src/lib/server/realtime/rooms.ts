@@ -28,6 +28,8 @@ export class RoomManager implements RoomHost {
 		hasSubscribers: () => false
 	};
 	readonly timings = { judge: new Samples(), relay: new Samples() };
+	/** Runs once after a room is first loaded (fills a new week from the base plan); never fails a load. */
+	afterLoad: (room: Room) => void = () => {};
 	private closing = false;
 	private refreshes: Promise<unknown> = Promise.resolve();
 
@@ -50,10 +52,22 @@ export class RoomManager implements RoomHost {
 				room = new Room(name, parsed.teamId, parsed.week, this);
 				this.rooms.set(name, room);
 				const loading = room;
-				loading.ready.catch((error) => {
-					this.log.error('board could not be loaded', { room: name, error: describeError(error) });
-					loading.fail(error);
-				});
+				loading.ready.then(
+					() => {
+						try {
+							this.afterLoad(loading);
+						} catch (error) {
+							this.log.warn('after-load hook failed', { room: name, error: describeError(error) });
+						}
+					},
+					(error) => {
+						this.log.error('board could not be loaded', {
+							room: name,
+							error: describeError(error)
+						});
+						loading.fail(error);
+					}
+				);
 			}
 			await room.ready;
 			if (room.state === 'open') return room;

@@ -30,7 +30,8 @@ import {
 	type NoticeEvent,
 	type PresenceEvent,
 	type ServerToClientEvents,
-	type VerdictEvent
+	type VerdictEvent,
+	type WeekFillResult
 } from '$lib/realtime/protocol';
 
 export type SyncState = 'connecting' | 'offline' | 'waiting' | 'saved';
@@ -220,6 +221,22 @@ export class BoardStore {
 					'absence:set',
 					{ staffId, date, dayParts, idempotencyKey: crypto.randomUUID() },
 					(err: Error | null, result: AbsenceSetResult) =>
+						resolve(err ? { ok: false, error: 'internal' } : result)
+				);
+		});
+	}
+
+	/** Fills this week from the team's base plan; the server does it at most once per week. */
+	fillWeek(): Promise<WeekFillResult> {
+		const socket = this.#socket;
+		if (!socket?.connected) return Promise.resolve({ ok: false, error: 'internal' });
+		return new Promise((resolve) => {
+			socket
+				.timeout(30_000)
+				.emit(
+					'week:fill',
+					{ room: this.room, idempotencyKey: crypto.randomUUID() },
+					(err: Error | null, result: WeekFillResult) =>
 						resolve(err ? { ok: false, error: 'internal' } : result)
 				);
 		});

@@ -1,14 +1,16 @@
-import { error } from '@sveltejs/kit';
+import { error, fail } from '@sveltejs/kit';
+import { z } from 'zod';
 import { isValidIsoDate, isoWeekKey, isoWeekRange, todayIn } from '$lib/domain/periods';
 import { getApp } from '$lib/server/app';
 import { teamsOf } from '$lib/server/auth/access';
 import { audit } from '$lib/server/audit';
-import { requireUser } from '$lib/server/guards';
+import { requireRole, requireUser } from '$lib/server/guards';
+import { lockTablet, tabletStaff, unlockTablet } from '$lib/server/auth/pin';
 import { listServices } from '$lib/server/services/catalogue';
 import { staffMetLast14Days } from '$lib/server/services/continuity';
 import { frameReport } from '$lib/server/services/frames';
 import { teamClients, teamStaff } from '$lib/server/services/teams';
-import type { PageServerLoad } from './$types';
+import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
 	const user = requireUser(event);
@@ -18,9 +20,29 @@ export const load: PageServerLoad = async (event) => {
 	const date = asked && isValidIsoDate(asked) ? asked : today;
 	const week = isoWeekKey(date);
 	const weekRange = isoWeekRange(week);
-	const teams = await teamsOf(db, user, weekRange.start, weekRange.end);
+	const teams = await teamsOf(db, user, weekRange.start, weekRange.end, 'board');
 	const team = teams.find((t) => t.id === event.params.teamId);
 	if (!team) error(403, 'forbidden');
+
+	// A team tablet shows nothing of the board until a person of the team unlocks it (§7).
+	const { sessions } = await getApp();
+	const acting = user.role === 'teamDevice' ? (event.locals.session?.acting ?? null) : null;
+	if (user.role === 'teamDevice' && !acting) {
+		return {
+			locked: true as const,
+			team,
+			date,
+			week,
+			people: await tabletStaff(db, team.id, today)
+		};
+	}
+	const tablet = acting
+		? {
+				acting: { id: acting.staffId, name: acting.name },
+				idleMs: sessions.policy.tabletIdleMs,
+				remainingMs: Math.max(0, acting.expiresAt.getTime() - Date.now())
+			}
+		: null;
 
 	const [staff, clients, services, frames] = await Promise.all([
 		teamStaff(db, team.id, date),
@@ -33,13 +55,15 @@ export const load: PageServerLoad = async (event) => {
 		clients.map((c) => c.id),
 		today
 	);
-	await audit(db, user, {
+	await audit(db, acting ? { ...user, id: acting.staffId } : user, {
 		action: 'read',
 		clientIds: clients.map((c) => c.id),
 		device: event.request.headers.get('user-agent') ?? '',
 		detail: { what: 'board', teamId: team.id, week }
 	});
 	return {
+		locked: false as const,
+		tablet,
 		team,
 		teams,
 		date,
@@ -58,4 +82,55 @@ export const load: PageServerLoad = async (event) => {
 		continuity,
 		privacyDefault: user.role === 'teamDevice'
 	};
+};
+
+const UnlockForm = z.object({
+	staffId: z.uuid(),
+	pin: z.string().max(20)
+});
+
+export const actions: Actions = {
+	/** A person of the team unlocks the tablet with their PIN. */
+	unlock: async (event) => {
+		const user = requireRole(event, ['teamDevice']);
+		const session = event.locals.session;
+		if (!session) error(401, 'unauthorized');
+		const form = await event.request.formData();
+		const staffId = String(form.get('staffId') ?? '');
+		const parsed = UnlockForm.safeParse({ staffId, pin: String(form.get('pin') ?? '') });
+		if (!parsed.success) return fail(400, { error: 'not-on-team' as const, staffId: '' });
+		if (parsed.data.pin.length < 4) return fail(400, { error: 'short' as const, staffId });
+		const { db, sessions } = await getApp();
+		const result = await unlockTablet(db, sessions, {
+			device: user,
+			sessionId: session.id,
+			staffId: parsed.data.staffId,
+			pin: parsed.data.pin,
+			today: todayIn(),
+			userAgent: event.request.headers.get('user-agent') ?? ''
+		});
+		if (result.ok) return { unlocked: true };
+		if (result.reason === 'locked-out') {
+			return fail(429, {
+				error: result.reason,
+				staffId,
+				minutes: Math.max(1, Math.ceil(result.retryAfterSeconds / 60))
+			});
+		}
+		if (result.reason === 'wrong-pin') {
+			return fail(400, { error: result.reason, staffId, triesLeft: result.triesLeft });
+		}
+		return fail(400, { error: result.reason, staffId });
+	},
+
+	/** Locks the tablet at once (the Lås button, or the idle lock with `reason=idle`). */
+	lock: async (event) => {
+		const user = requireRole(event, ['teamDevice']);
+		const session = event.locals.session;
+		if (!session) error(401, 'unauthorized');
+		const form = await event.request.formData();
+		const { db, sessions } = await getApp();
+		await lockTablet(db, sessions, user, session, event.request.headers.get('user-agent') ?? '');
+		return { lockedBy: form.get('reason') === 'idle' ? ('idle' as const) : ('person' as const) };
+	}
 };
