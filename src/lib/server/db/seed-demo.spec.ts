@@ -1,3 +1,4 @@
+import { maxDelegationEnd } from '../../domain/competences';
 import { verify } from '@node-rs/argon2';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -173,7 +174,8 @@ describe('seedDemo', () => {
 		expect(delegations.length).toBeGreaterThan(4);
 		for (const d of delegations) {
 			expect(d.validTo).not.toBeNull();
-			expect(d.validTo! <= addDays(d.validFrom, 365)).toBe(true);
+			// [K2] at most a year: ends no later than the day before the anniversary.
+			expect(d.validTo! <= maxDelegationEnd(d.validFrom), `${d.username} ${d.code}`).toBe(true);
 		}
 		expect(soon).toHaveLength(1);
 		expect(soon[0].username).not.toBe('anna');

@@ -90,8 +90,8 @@ const PEOPLE: DemoPerson[] = [
 			CARE,
 			USK,
 			LIFT,
-			delegation('insulin-delegation', 150, 215),
-			delegation('medication-delegation', 150, 215)
+			delegation('insulin-delegation', 150, 214),
+			delegation('medication-delegation', 150, 214)
 		]
 	},
 	{
@@ -106,7 +106,7 @@ const PEOPLE: DemoPerson[] = [
 		name: 'Cecilia Holm',
 		role: 'worker',
 		team: 'bjorken',
-		competences: [CARE, USK, LIFT, delegation('medication-delegation', 347, 18)]
+		competences: [CARE, USK, LIFT, delegation('medication-delegation', 347, 17)]
 	},
 	{
 		username: 'david',
@@ -123,8 +123,8 @@ const PEOPLE: DemoPerson[] = [
 		competences: [
 			CARE,
 			USK,
-			delegation('insulin-delegation', 60, 305),
-			delegation('medication-delegation', 60, 305)
+			delegation('insulin-delegation', 60, 304),
+			delegation('medication-delegation', 60, 304)
 		]
 	},
 	{
@@ -139,7 +139,7 @@ const PEOPLE: DemoPerson[] = [
 		name: 'Erik Johansson',
 		role: 'worker',
 		team: 'eken',
-		competences: [CARE, USK, delegation('medication-delegation', 100, 265)]
+		competences: [CARE, USK, delegation('medication-delegation', 100, 264)]
 	},
 	{
 		username: 'fatima',
@@ -150,8 +150,8 @@ const PEOPLE: DemoPerson[] = [
 			CARE,
 			USK,
 			LIFT,
-			delegation('insulin-delegation', 30, 335),
-			delegation('medication-delegation', 30, 335)
+			delegation('insulin-delegation', 30, 334),
+			delegation('medication-delegation', 30, 334)
 		]
 	},
 	{
