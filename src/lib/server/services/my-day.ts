@@ -46,7 +46,8 @@ export interface MyDay {
  */
 export async function myDay(db: Db, user: SessionUser, date: IsoDate): Promise<MyDay> {
 	const week = isoWeekKey(date);
-	const teams = (await teamsOf(db, user, date)).map((t) => ({ ...t, week }));
+	// The boards the person works on: a case officer reads decisions, not boards.
+	const teams = (await teamsOf(db, user, date, date, 'board')).map((t) => ({ ...t, week }));
 	if (teams.length === 0) return { date, teams, clients: [], colleagues: [] };
 	const teamIds = teams.map((t) => t.id);
 	const clients = await db
