@@ -17,6 +17,8 @@ test('hanna creates a client and a decision, changes it and sees the history', a
 	expect(await axe(page)).toEqual([]);
 
 	await page.getByRole('link', { name: 'Ny klient' }).click();
+	// The form, not the list still on screen while the new page loads.
+	await expect(page.getByRole('heading', { level: 1 })).toHaveText('Ny klient');
 	await page.getByLabel('Namn').fill('Tekla Testsson');
 	await page.getByLabel('Team', { exact: true }).selectOption({ label: 'Björken' });
 	await page.getByLabel('Fast omsorgskontakt').selectOption({ label: 'Anna Lindqvist' });

@@ -144,6 +144,7 @@ test('on a phone, maria adds a worker with a one-time password and lends them to
 	await page.screenshot({ path: 'test-results/screens/people-list-phone.png', fullPage: true });
 
 	await page.getByRole('link', { name: 'Lägg till medarbetare' }).click();
+	await expect(page).toHaveURL(/\/admin\/staff\/new$/);
 	await page.getByLabel('Namn', { exact: true }).fill('Wilma Testsson');
 	await page.getByLabel('Användarnamn').fill('wilma');
 	await page.getByLabel('Hemteam').selectOption({ label: 'Björken' });
