@@ -450,7 +450,9 @@ export const auditLog = pgTable(
 	},
 	(t) => [
 		index('audit_log_client_idx').on(t.clientId, t.at),
-		index('audit_log_staff_idx').on(t.staffId, t.at)
+		index('audit_log_staff_idx').on(t.staffId, t.at),
+		// Searching a unit's log by period and action, and drawing sample checks from it.
+		index('audit_log_unit_at_idx').on(t.unitId, t.at)
 	]
 );
 
@@ -529,3 +531,84 @@ export const commandReceipt = pgTable('command_receipt', {
 	result: jsonb('result').notNull(),
 	createdAt: createdAt()
 });
+
+/**
+ * A client's usage of one frame period (ISO week `YYYY-Www` and calendar month `YYYY-MM`,
+ * both kept for every day with recorded time): the effective time entries summed (rule T1),
+ * with what was declined or not carried out. Maintained by a trigger on `time_entry` in the
+ * same transaction as the entry itself (drizzle/0006), so reports over a whole unit read one
+ * row per client and period instead of summing millions of entries.
+ */
+export const clientPeriodUsage = pgTable(
+	'client_period_usage',
+	{
+		clientId: uuid('client_id')
+			.notNull()
+			.references(() => client.id),
+		/** `YYYY-Www` or `YYYY-MM`. */
+		period: text('period').notNull(),
+		/** The period's first day, for ranges of periods (a client's last 12 months). */
+		firstDay: date('first_day', { mode: 'string' }).notNull(),
+		/** Effective minutes recorded for the client in the period. */
+		usedMinutes: integer('used_minutes').notNull(),
+		/** Effective reports: carried out, declined by the client, not carried out. */
+		doneVisits: integer('done_visits').notNull(),
+		declinedVisits: integer('declined_visits').notNull(),
+		notDoneVisits: integer('not_done_visits').notNull(),
+		/** Services declined within visits that were carried out (one per service and visit). */
+		declinedServices: integer('declined_services').notNull(),
+		/** Effective entries recorded although they overdrew the frame. */
+		overdrawnEntries: integer('overdrawn_entries').notNull()
+	},
+	(t) => [
+		primaryKey({ columns: [t.clientId, t.period] }),
+		index('client_period_usage_first_day_idx').on(t.clientId, t.firstDay)
+	]
+);
+
+/**
+ * A sample check of the access log (HSLF-FS 2016:40 4 kap. 3 §): reads drawn at random for a
+ * manager to review, and the reviewer's conclusion. Only ever concluded, never deleted.
+ */
+export const auditSample = pgTable(
+	'audit_sample',
+	{
+		id: uuid('id').primaryKey().defaultRandom(),
+		organisationId: uuid('organisation_id')
+			.notNull()
+			.references(() => organisation.id),
+		unitId: uuid('unit_id')
+			.notNull()
+			.references(() => unit.id),
+		/** The period the reads were drawn from (inclusive calendar days). */
+		fromDate: date('from_date', { mode: 'string' }).notNull(),
+		toDate: date('to_date', { mode: 'string' }).notNull(),
+		drawnBy: uuid('drawn_by')
+			.notNull()
+			.references(() => staff.id),
+		drawnAt: timestamp('drawn_at', { withTimezone: true }).notNull().defaultNow(),
+		/** 'open' while under review, 'concluded' once the reviewer has written a conclusion. */
+		status: text('status').notNull().default('open'),
+		conclusion: text('conclusion').notNull().default(''),
+		concludedBy: uuid('concluded_by').references(() => staff.id),
+		concludedAt: timestamp('concluded_at', { withTimezone: true })
+	},
+	(t) => [index('audit_sample_unit_idx').on(t.unitId, t.drawnAt)]
+);
+
+/** One drawn log row of a sample check, with the reviewer's judgement of it. */
+export const auditSampleItem = pgTable(
+	'audit_sample_item',
+	{
+		sampleId: uuid('sample_id')
+			.notNull()
+			.references(() => auditSample.id),
+		auditLogId: bigint('audit_log_id', { mode: 'number' })
+			.notNull()
+			.references(() => auditLog.id),
+		/** null until judged; 'justified' (the read had a care reason) or 'question' (follow up). */
+		judgement: text('judgement'),
+		comment: text('comment').notNull().default('')
+	},
+	(t) => [primaryKey({ columns: [t.sampleId, t.auditLogId] })]
+);
