@@ -20,6 +20,15 @@ CREATE TABLE "audit_sample_item" (
 	CONSTRAINT "audit_sample_item_sample_id_audit_log_id_pk" PRIMARY KEY("sample_id","audit_log_id")
 );
 --> statement-breakpoint
+CREATE TABLE "client_period_planned" (
+	"client_id" uuid NOT NULL,
+	"period" text NOT NULL,
+	"first_day" date NOT NULL,
+	"planned_minutes" integer NOT NULL,
+	"planned_visits" integer NOT NULL,
+	CONSTRAINT "client_period_planned_client_id_period_pk" PRIMARY KEY("client_id","period")
+);
+--> statement-breakpoint
 CREATE TABLE "client_period_usage" (
 	"client_id" uuid NOT NULL,
 	"period" text NOT NULL,
@@ -39,7 +48,10 @@ ALTER TABLE "audit_sample" ADD CONSTRAINT "audit_sample_drawn_by_staff_id_fk" FO
 ALTER TABLE "audit_sample" ADD CONSTRAINT "audit_sample_concluded_by_staff_id_fk" FOREIGN KEY ("concluded_by") REFERENCES "public"."staff"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "audit_sample_item" ADD CONSTRAINT "audit_sample_item_sample_id_audit_sample_id_fk" FOREIGN KEY ("sample_id") REFERENCES "public"."audit_sample"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "audit_sample_item" ADD CONSTRAINT "audit_sample_item_audit_log_id_audit_log_id_fk" FOREIGN KEY ("audit_log_id") REFERENCES "public"."audit_log"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
+ALTER TABLE "client_period_planned" ADD CONSTRAINT "client_period_planned_client_id_client_id_fk" FOREIGN KEY ("client_id") REFERENCES "public"."client"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "client_period_usage" ADD CONSTRAINT "client_period_usage_client_id_client_id_fk" FOREIGN KEY ("client_id") REFERENCES "public"."client"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "audit_sample_unit_idx" ON "audit_sample" USING btree ("unit_id","drawn_at");--> statement-breakpoint
+CREATE INDEX "client_period_planned_period_idx" ON "client_period_planned" USING btree ("period","client_id");--> statement-breakpoint
 CREATE INDEX "client_period_usage_first_day_idx" ON "client_period_usage" USING btree ("client_id","first_day");--> statement-breakpoint
+CREATE INDEX "client_period_usage_period_idx" ON "client_period_usage" USING btree ("period","client_id");--> statement-breakpoint
 CREATE INDEX "audit_log_unit_at_idx" ON "audit_log" USING btree ("unit_id","at");

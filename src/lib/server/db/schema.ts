@@ -562,7 +562,33 @@ export const clientPeriodUsage = pgTable(
 	},
 	(t) => [
 		primaryKey({ columns: [t.clientId, t.period] }),
-		index('client_period_usage_first_day_idx').on(t.clientId, t.firstDay)
+		index('client_period_usage_first_day_idx').on(t.clientId, t.firstDay),
+		// A unit's report reads one period (or the few of a month) for every client at once.
+		index('client_period_usage_period_idx').on(t.period, t.clientId)
+	]
+);
+
+/**
+ * The estimates of a client's visits still planned, per frame period (ISO week and month), from
+ * the boards' projection `planned_visit`. Kept by a trigger in the same statement as the
+ * projection (drizzle/0006), like `client_period_usage` for recorded time.
+ */
+export const clientPeriodPlanned = pgTable(
+	'client_period_planned',
+	{
+		clientId: uuid('client_id')
+			.notNull()
+			.references(() => client.id),
+		/** `YYYY-Www` or `YYYY-MM`. */
+		period: text('period').notNull(),
+		firstDay: date('first_day', { mode: 'string' }).notNull(),
+		/** Estimates of the client's visits in the period whose status is 'planned'. */
+		plannedMinutes: integer('planned_minutes').notNull(),
+		plannedVisits: integer('planned_visits').notNull()
+	},
+	(t) => [
+		primaryKey({ columns: [t.clientId, t.period] }),
+		index('client_period_planned_period_idx').on(t.period, t.clientId)
 	]
 );
 

@@ -10,7 +10,7 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import { periodsOverlapping } from '../../domain/periods';
-import type { IsoDate } from '../../domain/types';
+import type { FramePeriodRange, IsoDate } from '../../domain/types';
 import type { Db } from '../db/client';
 import { decisionInForceAs } from './decision-versions';
 
@@ -32,6 +32,12 @@ export interface FrameReportQuery {
 	clientIds?: string[];
 	/** The period asked about; rows are the frame periods overlapping it. */
 	period: { start: IsoDate; end: IsoDate };
+	/**
+	 * Where used minutes come from: the per-period summary `client_period_usage` (default,
+	 * one row per client and period), or the time entries themselves, summed on the spot (the
+	 * raw computation the summary must equal, rule U8; kept for checks and the benchmark).
+	 */
+	usage?: 'summary' | 'entries';
 }
 
 const collator = new Intl.Collator('sv');
@@ -50,6 +56,58 @@ const collator = new Intl.Collator('sv');
  * round trip.
  */
 export async function frameReport(db: Db, query: FrameReportQuery): Promise<FrameReportRow[]> {
+	const rows = await framePeriodRows(db, query);
+	// Swedish order of names (ties by id), each name compared once per pair of clients rather
+	// than once per pair of rows; then periods in calendar order.
+	const names = new Map(rows.map((r) => [r.clientId, r.name]));
+	const rank = new Map<string, number>();
+	[...names]
+		.sort(
+			([a, nameA], [b, nameB]) => collator.compare(nameA, nameB) || (a < b ? -1 : a > b ? 1 : 0)
+		)
+		.forEach(([clientId], i) => rank.set(clientId, i));
+	rows.sort(
+		(a, b) => rank.get(a.clientId)! - rank.get(b.clientId)! || (a.firstDay < b.firstDay ? -1 : 1)
+	);
+	return rows.map((r) => ({
+		clientId: r.clientId,
+		name: r.name,
+		period: r.period,
+		frameMinutes: r.frameMinutes,
+		usedMinutes: r.usedMinutes,
+		plannedMinutes: r.plannedMinutes,
+		leftMinutes: r.frameMinutes - r.usedMinutes - r.plannedMinutes
+	}));
+}
+
+/** A client's frame in one frame period, with what the follow-up pages need besides. */
+export interface FramePeriodRow {
+	clientId: string;
+	name: string;
+	teamId: string;
+	teamName: string;
+	contactPersonId: string | null;
+	period: string;
+	framePeriod: 'week' | 'month';
+	firstDay: IsoDate;
+	lastDay: IsoDate;
+	frameMinutes: number;
+	usedMinutes: number;
+	plannedMinutes: number;
+	declinedVisits: number;
+	declinedServices: number;
+}
+
+/**
+ * The rows of `frameReport`, unsorted and with the client's team, the period's days and the
+ * declined visits and services (from the same source as the used minutes).
+ *
+ * Three independent statements, run side by side and joined here by (client, period): the
+ * decisions in force, used minutes and planned minutes. From the per-period summaries each is a
+ * plain read of one row per client and period (U8), so a unit of thousands of clients costs no
+ * more than its rows, whatever the planner guesses of how many periods a decision spans.
+ */
+export async function framePeriodRows(db: Db, query: FrameReportQuery): Promise<FramePeriodRow[]> {
 	const { teamId, unitId, clientIds } = query;
 	if (teamId === undefined && unitId === undefined && clientIds === undefined) {
 		throw new Error('frameReport needs a team, a unit or clients to report on');
@@ -68,94 +126,150 @@ export async function frameReport(db: Db, query: FrameReportQuery): Promise<Fram
 	if (clientIds !== undefined) {
 		scope.push(sql`and c.id = any(string_to_array(${clientIds.join(',')}::text, ',')::uuid[])`);
 	}
-	const list = (values: string[]) => sql`string_to_array(${values.join(',')}::text, ',')`;
-	// `slot`: a client's frame in one period. Of the decisions sharing a period the latest
-	// (by validFrom, then recording) gives the frame.
-	const result = await db.execute(sql`
-		with period as (
-			select p.kind, p.key, p.first_day, p.last_day
-			from unnest(
-				${list(periods.map((p) => p.kind))},
-				${list(periods.map((p) => p.key))},
-				${list(periods.map((p) => p.start))}::date[],
-				${list(periods.map((p) => p.end))}::date[]
-			) as p(kind, key, first_day, last_day)
-		),
-		slot as materialized (
-			select distinct on (c.id, p.key)
-				c.id as client_id, c.name, p.key, p.first_day, p.last_day, d.frame_minutes
+	const inScope = sql`select c.id from client c join team t on t.id = c.team_id
+		where c.active ${sql.join(scope, sql` `)}`;
+	const keys = sql`string_to_array(${periods.map((p) => p.key).join(',')}::text, ',')`;
+	const raw = query.usage === 'entries';
+
+	const [decisions, used, planned] = await Promise.all([
+		db.execute(sql`
+			select d.id, c.id as "clientId", c.name, c.contact_person_id as "contactPersonId",
+				t.id as "teamId", t.name as "teamName", d.frame_period as "framePeriod",
+				d.frame_minutes as "frameMinutes", d.valid_from::text as "validFrom",
+				d.valid_to::text as "validTo",
+				to_char(d.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') as "recordedAt"
 			from decision d
 			join client c on c.id = d.client_id
 			join team t on t.id = c.team_id
-			join period p
-				on p.kind = d.frame_period
-				and d.valid_from <= p.last_day
-				and (d.valid_to is null or d.valid_to >= p.first_day)
 			where c.active ${sql.join(scope, sql` `)}
 				and ${decisionInForceAs('d')}
 				and d.valid_from <= ${end}::date
-				and (d.valid_to is null or d.valid_to >= ${start}::date)
-			order by c.id, p.key, d.valid_from desc, d.created_at desc, d.id desc
-		),
-		used as (
-			select slot.client_id, slot.key, sum(te.minutes)::int as minutes
-			from slot
-			join time_entry te
-				on te.client_id = slot.client_id and te.date between slot.first_day and slot.last_day
-			where ${effective(sql`te`, { many: true })}
-			group by slot.client_id, slot.key
-		),
-		planned as (
-			select slot.client_id, slot.key, sum(pv.minutes)::int as minutes
-			from slot
-			join planned_visit pv
-				on pv.client_id = slot.client_id and pv.date between slot.first_day and slot.last_day
-			where pv.status = 'planned'
-			group by slot.client_id, slot.key
-		)
-		select slot.client_id as "clientId", slot.name, slot.key as period,
-			slot.first_day::text as "firstDay", slot.frame_minutes as "frameMinutes",
-			coalesce(used.minutes, 0) as used, coalesce(planned.minutes, 0) as planned
-		from slot
-		left join used using (client_id, key)
-		left join planned using (client_id, key)
-	`);
-	const rows = rowsOf<{
-		clientId: string;
-		name: string;
-		period: string;
-		firstDay: IsoDate;
-		frameMinutes: number;
-		used: number;
-		planned: number;
-	}>(result);
+				and (d.valid_to is null or d.valid_to >= ${start}::date)`),
+		db.execute(raw ? usedFromEntries(inScope, periods) : usedFromSummary(inScope, keys)),
+		db.execute(raw ? plannedFromVisits(inScope, periods) : plannedFromSummary(inScope, keys))
+	]);
 
-	// Swedish order of names (ties by id), each name compared once per pair of clients rather
-	// than once per pair of rows; then periods in calendar order.
-	const names = new Map(rows.map((r) => [r.clientId, r.name]));
-	const rank = new Map<string, number>();
-	[...names]
-		.sort(
-			([a, nameA], [b, nameB]) => collator.compare(nameA, nameB) || (a < b ? -1 : a > b ? 1 : 0)
-		)
-		.forEach(([clientId], i) => rank.set(clientId, i));
-	rows.sort(
-		(a, b) => rank.get(a.clientId)! - rank.get(b.clientId)! || (a.firstDay < b.firstDay ? -1 : 1)
-	);
-	return rows.map((r) => {
-		const frameMinutes = Number(r.frameMinutes);
-		const usedMinutes = Number(r.used);
-		const plannedMinutes = Number(r.planned);
-		return {
-			clientId: r.clientId,
-			name: r.name,
-			period: r.period,
-			frameMinutes,
-			usedMinutes,
-			plannedMinutes,
-			leftMinutes: frameMinutes - usedMinutes - plannedMinutes
-		};
-	});
+	// A client's frame in one period: of the decisions sharing it the latest (by validFrom, then
+	// recording) gives the frame, as on the board.
+	const slots = new Map<string, FramePeriodRow & { rank: DecisionRank }>();
+	for (const d of rowsOf<DecisionRow>(decisions)) {
+		const rank: DecisionRank = [d.validFrom, d.recordedAt, d.id];
+		for (const p of periods) {
+			if (p.kind !== d.framePeriod || d.validFrom > p.end) continue;
+			if (d.validTo !== null && d.validTo < p.start) continue;
+			const key = `${d.clientId}|${p.key}`;
+			const current = slots.get(key);
+			if (current && !isLater(rank, current.rank)) continue;
+			slots.set(key, {
+				clientId: d.clientId,
+				name: d.name,
+				teamId: d.teamId,
+				teamName: d.teamName,
+				contactPersonId: d.contactPersonId,
+				period: p.key,
+				framePeriod: d.framePeriod,
+				firstDay: p.start,
+				lastDay: p.end,
+				frameMinutes: Number(d.frameMinutes),
+				usedMinutes: 0,
+				plannedMinutes: 0,
+				declinedVisits: 0,
+				declinedServices: 0,
+				rank
+			});
+		}
+	}
+	for (const u of rowsOf<UsedRow>(used)) {
+		const slot = slots.get(`${u.clientId}|${u.period}`);
+		if (!slot) continue;
+		slot.usedMinutes = Number(u.minutes);
+		slot.declinedVisits = Number(u.declinedVisits);
+		slot.declinedServices = Number(u.declinedServices);
+	}
+	for (const p of rowsOf<{ clientId: string; period: string; minutes: number }>(planned)) {
+		const slot = slots.get(`${p.clientId}|${p.period}`);
+		if (slot) slot.plannedMinutes = Number(p.minutes);
+	}
+	return [...slots.values()].map(({ rank: _rank, ...row }) => row);
+}
+
+interface DecisionRow {
+	id: string;
+	clientId: string;
+	name: string;
+	contactPersonId: string | null;
+	teamId: string;
+	teamName: string;
+	framePeriod: 'week' | 'month';
+	frameMinutes: number;
+	validFrom: IsoDate;
+	validTo: IsoDate | null;
+	/** When it was recorded, to the microsecond, sortable as text. */
+	recordedAt: string;
+}
+
+interface UsedRow {
+	clientId: string;
+	period: string;
+	minutes: number;
+	declinedVisits: number;
+	declinedServices: number;
+}
+
+/** validFrom, recording instant, id: the later decision gives the frame. */
+type DecisionRank = [IsoDate, string, string];
+
+function isLater(a: DecisionRank, b: DecisionRank): boolean {
+	if (a[0] !== b[0]) return a[0] > b[0];
+	if (a[1] !== b[1]) return a[1] > b[1];
+	return a[2] > b[2];
+}
+
+function usedFromSummary(inScope: SQL, keys: SQL): SQL {
+	return sql`
+		select u.client_id as "clientId", u.period, u.used_minutes as minutes,
+			u.declined_visits as "declinedVisits", u.declined_services as "declinedServices"
+		from client_period_usage u
+		where u.period = any(${keys}) and u.client_id in (${inScope})`;
+}
+
+function plannedFromSummary(inScope: SQL, keys: SQL): SQL {
+	return sql`
+		select s.client_id as "clientId", s.period, s.planned_minutes as minutes
+		from client_period_planned s
+		where s.period = any(${keys}) and s.client_id in (${inScope})`;
+}
+
+/** The asked frame periods as a relation `period(key, first_day, last_day)`. */
+function periodRelation(periods: FramePeriodRange[]): SQL {
+	const list = (values: string[]) => sql`string_to_array(${values.join(',')}::text, ',')`;
+	return sql`unnest(
+		${list(periods.map((p) => p.key))},
+		${list(periods.map((p) => p.start))}::date[],
+		${list(periods.map((p) => p.end))}::date[]
+	) as period(key, first_day, last_day)`;
+}
+
+/** The raw computation the usage summary must equal: effective entries summed on the spot. */
+function usedFromEntries(inScope: SQL, periods: FramePeriodRange[]): SQL {
+	return sql`
+		select te.client_id as "clientId", period.key as period, sum(te.minutes)::int as minutes,
+			(count(*) filter (where te.outcome = 'declined'))::int as "declinedVisits",
+			coalesce(sum(cardinality(te.declined_services)), 0)::int as "declinedServices"
+		from ${periodRelation(periods)}
+		join time_entry te on te.date between period.first_day and period.last_day
+		where te.client_id in (${inScope}) and ${effective(sql`te`, { many: true })}
+		group by te.client_id, period.key`;
+}
+
+/** The raw computation the planned summary must equal. */
+function plannedFromVisits(inScope: SQL, periods: FramePeriodRange[]): SQL {
+	return sql`
+		select pv.client_id as "clientId", period.key as period, sum(pv.minutes)::int as minutes
+		from ${periodRelation(periods)}
+		join planned_visit pv on pv.date between period.first_day and period.last_day
+		where pv.status = 'planned' and pv.client_id in (${inScope})
+		group by pv.client_id, period.key`;
 }
 
 /**
@@ -199,7 +313,7 @@ export async function clientFrameUsage(
  * read from the index's non-null part, instead of probing the index for every entry (which is
  * the better plan for one client).
  */
-function effective(te: SQL, options: { many?: boolean } = {}): SQL {
+export function effective(te: SQL, options: { many?: boolean } = {}): SQL {
 	const corrections = options.many ? sql`and c.corrects_id is not null` : sql``;
 	return sql`not exists (
 			select 1 from time_entry c where c.corrects_id = ${te}.id ${corrections}

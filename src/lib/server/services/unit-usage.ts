@@ -1,0 +1,179 @@
+/**
+ * The unit overview of the manager's follow-up: per team and per client, granted, used,
+ * planned, left and projected frame time for a week or a month, with the flags of U4–U7.
+ * One statement over the relational side (`framePeriodRows`: used minutes from the per-period
+ * summary, planned from the boards' projection), then plain arithmetic per row — a unit of
+ * thousands of clients is one round trip.
+ */
+import { eq } from 'drizzle-orm';
+import { mergeFlags, periodUsage, USAGE_FLAGS, type UsageFlag } from '$lib/domain/usage';
+import type { FramePeriod, FramePeriodRange, IsoDate } from '$lib/domain/types';
+import type { Db } from '../db/client';
+import { organisation, unit } from '../db/schema';
+import { framePeriodRows } from './frames';
+
+export interface PeriodUsageRow {
+	/** The frame period, `YYYY-Www` or `YYYY-MM`. */
+	period: string;
+	firstDay: IsoDate;
+	lastDay: IsoDate;
+	frameMinutes: number;
+	usedMinutes: number;
+	plannedMinutes: number;
+	leftMinutes: number;
+	projectedMinutes: number;
+	flags: UsageFlag[];
+}
+
+/** Figures every level of the overview shares (a client, a team, the unit). */
+export interface UsageFigures {
+	frameMinutes: number;
+	usedMinutes: number;
+	plannedMinutes: number;
+	leftMinutes: number;
+	projectedMinutes: number;
+	declinedVisits: number;
+	declinedServices: number;
+}
+
+export interface ClientUsage extends UsageFigures {
+	clientId: string;
+	name: string;
+	teamId: string;
+	teamName: string;
+	/** The kind of the client's frame (of the latest period when a decision changed kind). */
+	framePeriod: FramePeriod;
+	/** The client's frame periods overlapping the asked period, in calendar order. */
+	periods: PeriodUsageRow[];
+	/** Flags of any of the periods, each once, most pressing first. */
+	flags: UsageFlag[];
+}
+
+export interface TeamUsage extends UsageFigures {
+	teamId: string;
+	teamName: string;
+	clients: number;
+	/** Clients carrying each flag. */
+	flagged: Record<UsageFlag, number>;
+}
+
+export interface UnitUsage {
+	period: FramePeriodRange;
+	today: IsoDate;
+	teams: TeamUsage[];
+	clients: ClientUsage[];
+	total: UsageFigures & { clients: number; flagged: Record<UsageFlag, number> };
+}
+
+const collator = new Intl.Collator('sv');
+
+/**
+ * The overview of `unitId` for `period` (a week or a month) as of `today`. A client's row sums
+ * its frame periods overlapping the asked period — whole periods, as the frames endpoint
+ * counts them: a weekly frame asked for a month gives the weeks touching the month. Clients
+ * come in Swedish name order; teams by name.
+ */
+export async function unitUsage(
+	db: Db,
+	query: { unitId: string; period: FramePeriodRange; today: IsoDate; teamId?: string }
+): Promise<UnitUsage> {
+	const [rows, [org]] = await Promise.all([
+		framePeriodRows(db, {
+			unitId: query.unitId,
+			teamId: query.teamId,
+			period: { start: query.period.start, end: query.period.end }
+		}),
+		db
+			.select({ tolerance: organisation.frameToleranceMinutes })
+			.from(unit)
+			.innerJoin(organisation, eq(organisation.id, unit.organisationId))
+			.where(eq(unit.id, query.unitId))
+	]);
+	const toleranceMinutes = org?.tolerance ?? 0;
+
+	const byClient = new Map<string, ClientUsage>();
+	for (const row of rows.sort((a, b) => (a.firstDay < b.firstDay ? -1 : 1))) {
+		const usage = periodUsage({ ...row, today: query.today, toleranceMinutes });
+		const period: PeriodUsageRow = {
+			period: row.period,
+			firstDay: row.firstDay,
+			lastDay: row.lastDay,
+			frameMinutes: row.frameMinutes,
+			usedMinutes: row.usedMinutes,
+			plannedMinutes: row.plannedMinutes,
+			leftMinutes: usage.leftMinutes,
+			projectedMinutes: usage.projectedMinutes,
+			flags: usage.flags
+		};
+		const client = byClient.get(row.clientId) ?? {
+			clientId: row.clientId,
+			name: row.name,
+			teamId: row.teamId,
+			teamName: row.teamName,
+			framePeriod: row.framePeriod,
+			periods: [],
+			flags: [],
+			...zero()
+		};
+		client.framePeriod = row.framePeriod;
+		client.periods.push(period);
+		add(client, {
+			...period,
+			declinedVisits: row.declinedVisits,
+			declinedServices: row.declinedServices
+		});
+		byClient.set(row.clientId, client);
+	}
+	const clients = [...byClient.values()].sort(
+		(a, b) => collator.compare(a.name, b.name) || (a.clientId < b.clientId ? -1 : 1)
+	);
+	for (const client of clients) client.flags = mergeFlags(client.periods.map((p) => p.flags));
+
+	const byTeam = new Map<string, TeamUsage>();
+	const total = { clients: 0, flagged: noFlags(), ...zero() };
+	for (const client of clients) {
+		const team = byTeam.get(client.teamId) ?? {
+			teamId: client.teamId,
+			teamName: client.teamName,
+			clients: 0,
+			flagged: noFlags(),
+			...zero()
+		};
+		for (const level of [team, total]) {
+			add(level, client);
+			level.clients += 1;
+			for (const flag of client.flags) level.flagged[flag] += 1;
+		}
+		byTeam.set(client.teamId, team);
+	}
+	const teams = [...byTeam.values()].sort(
+		(a, b) => collator.compare(a.teamName, b.teamName) || (a.teamId < b.teamId ? -1 : 1)
+	);
+	return { period: query.period, today: query.today, teams, clients, total };
+}
+
+function zero(): UsageFigures {
+	return {
+		frameMinutes: 0,
+		usedMinutes: 0,
+		plannedMinutes: 0,
+		leftMinutes: 0,
+		projectedMinutes: 0,
+		declinedVisits: 0,
+		declinedServices: 0
+	};
+}
+
+function add(sum: UsageFigures, part: UsageFigures): void {
+	sum.frameMinutes += part.frameMinutes;
+	sum.usedMinutes += part.usedMinutes;
+	sum.plannedMinutes += part.plannedMinutes;
+	sum.leftMinutes += part.leftMinutes;
+	sum.projectedMinutes += part.projectedMinutes;
+	sum.declinedVisits += part.declinedVisits;
+	sum.declinedServices += part.declinedServices;
+}
+
+function noFlags(): Record<UsageFlag, number> {
+	return Object.fromEntries(USAGE_FLAGS.map((flag) => [flag, 0])) as Record<UsageFlag, number>;
+}
