@@ -51,7 +51,7 @@ ALTER TABLE "audit_sample_item" ADD CONSTRAINT "audit_sample_item_audit_log_id_a
 ALTER TABLE "client_period_planned" ADD CONSTRAINT "client_period_planned_client_id_client_id_fk" FOREIGN KEY ("client_id") REFERENCES "public"."client"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 ALTER TABLE "client_period_usage" ADD CONSTRAINT "client_period_usage_client_id_client_id_fk" FOREIGN KEY ("client_id") REFERENCES "public"."client"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "audit_sample_unit_idx" ON "audit_sample" USING btree ("unit_id","drawn_at");--> statement-breakpoint
-CREATE INDEX "client_period_planned_period_idx" ON "client_period_planned" USING btree ("period","client_id");--> statement-breakpoint
+CREATE INDEX "client_period_planned_period_idx" ON "client_period_planned" USING btree ("period","client_id","planned_minutes");--> statement-breakpoint
 CREATE INDEX "client_period_usage_first_day_idx" ON "client_period_usage" USING btree ("client_id","first_day");--> statement-breakpoint
-CREATE INDEX "client_period_usage_period_idx" ON "client_period_usage" USING btree ("period","client_id");--> statement-breakpoint
+CREATE INDEX "client_period_usage_period_idx" ON "client_period_usage" USING btree ("period","client_id","used_minutes","declined_visits","declined_services");--> statement-breakpoint
 CREATE INDEX "audit_log_unit_at_idx" ON "audit_log" USING btree ("unit_id","at");

@@ -26,6 +26,7 @@ export const load: PageServerLoad = async (event) => {
 		/** Delegations of the manager's unit (an admin's organisation) ending within 30 days. */
 		expiring,
 		links: {
+			followUp: user.role === 'manager' || user.role === 'admin',
 			staff: managesPeople,
 			clients: user.role === 'caseOfficer' || user.role === 'admin'
 		}

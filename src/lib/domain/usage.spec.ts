@@ -1,7 +1,14 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addDays } from './periods';
-import { flagRank, mergeFlags, periodUsage, USAGE_FLAGS, type PeriodUsageInput } from './usage';
+import { addDays, framePeriodOf, isoWeekday, isoWeekRange, monthRange } from './periods';
+import {
+	flagRank,
+	mergeFlags,
+	periodUsage,
+	shiftPeriod,
+	USAGE_FLAGS,
+	type PeriodUsageInput
+} from './usage';
 
 /** A 30-day month (November 2026) with a 20-hour frame, asked on `today`. */
 const month = (over: Partial<PeriodUsageInput> = {}): PeriodUsageInput => ({
@@ -153,5 +160,46 @@ describe('frame usage follow-up', () => {
 		]);
 		expect(flagRank(['overdraft'])).toBeLessThan(flagRank(['low-use']));
 		expect(flagRank([])).toBe(USAGE_FLAGS.length);
+	});
+});
+
+describe('stepping periods', () => {
+	it('[U9] weeks step across New Year as the ISO calendar says', () => {
+		expect(shiftPeriod(isoWeekRange('2026-W52'), 1).key).toBe('2026-W53');
+		expect(shiftPeriod(isoWeekRange('2026-W53'), 1).key).toBe('2027-W01');
+		expect(shiftPeriod(isoWeekRange('2027-W01'), -1).key).toBe('2026-W53');
+	});
+
+	it('[U9] months step across years, and back again to where they started', () => {
+		expect(shiftPeriod(monthRange('2026-12'), 1)).toEqual(monthRange('2027-01'));
+		expect(shiftPeriod(monthRange('2027-01'), -13).key).toBe('2025-12');
+		fc.assert(
+			fc.property(
+				fc.integer({ min: 2001, max: 2090 }),
+				fc.integer({ min: 1, max: 12 }),
+				fc.integer({ min: -60, max: 60 }),
+				(year, month, steps) => {
+					const start = monthRange(`${year}-${String(month).padStart(2, '0')}`);
+					const there = shiftPeriod(start, steps);
+					expect(there.kind).toBe('month');
+					expect(shiftPeriod(there, -steps)).toEqual(start);
+				}
+			)
+		);
+	});
+
+	it('[U9] a week stepped there and back is the same week, always a Monday to Sunday', () => {
+		fc.assert(
+			fc.property(
+				fc.integer({ min: 0, max: 20000 }),
+				fc.integer({ min: -120, max: 120 }),
+				(day, steps) => {
+					const week = framePeriodOf('week', addDays('2001-01-01', day));
+					const there = shiftPeriod(week, steps);
+					expect(isoWeekday(there.start)).toBe(1);
+					expect(shiftPeriod(there, -steps)).toEqual(week);
+				}
+			)
+		);
 	});
 });

@@ -4,8 +4,8 @@
  * pace so far, and the flags that ask for a look — never a verdict, since the team owns the
  * plan and time really spent is never refused.
  */
-import { daysBetween } from './periods';
-import type { IsoDate } from './types';
+import { addDays, daysBetween, framePeriodOf } from './periods';
+import type { FramePeriodRange, IsoDate } from './types';
 
 export type UsageFlag = 'overdraft' | 'running-hot' | 'low-use' | 'many-declined';
 
@@ -100,4 +100,16 @@ export function mergeFlags(lists: readonly (readonly UsageFlag[])[]): UsageFlag[
 /** Sort key for "most pressing first": the first flag's rank, flagless last. */
 export function flagRank(flags: readonly UsageFlag[]): number {
 	return flags.length === 0 ? USAGE_FLAGS.length : USAGE_FLAGS.indexOf(flags[0]);
+}
+
+/**
+ * The period `steps` weeks or months away from `period`, of the same kind (U9): the manager's
+ * previous and next buttons. ISO weeks cross years (2026-W53 → 2027-W01).
+ */
+export function shiftPeriod(period: FramePeriodRange, steps: number): FramePeriodRange {
+	if (period.kind === 'week') return framePeriodOf('week', addDays(period.start, 7 * steps));
+	const [year, month] = period.key.split('-').map(Number);
+	const index = year * 12 + (month - 1) + steps;
+	const key = `${String(Math.floor(index / 12)).padStart(4, '0')}-${String((index % 12) + 1).padStart(2, '0')}`;
+	return framePeriodOf('month', `${key}-01`);
 }

@@ -563,8 +563,15 @@ export const clientPeriodUsage = pgTable(
 	(t) => [
 		primaryKey({ columns: [t.clientId, t.period] }),
 		index('client_period_usage_first_day_idx').on(t.clientId, t.firstDay),
-		// A unit's report reads one period (or the few of a month) for every client at once.
-		index('client_period_usage_period_idx').on(t.period, t.clientId)
+		// A unit's report reads one period (or the few of a month) for every client at once,
+		// from the index alone (the figures it needs are key columns: drizzle has no INCLUDE).
+		index('client_period_usage_period_idx').on(
+			t.period,
+			t.clientId,
+			t.usedMinutes,
+			t.declinedVisits,
+			t.declinedServices
+		)
 	]
 );
 
@@ -588,7 +595,7 @@ export const clientPeriodPlanned = pgTable(
 	},
 	(t) => [
 		primaryKey({ columns: [t.clientId, t.period] }),
-		index('client_period_planned_period_idx').on(t.period, t.clientId)
+		index('client_period_planned_period_idx').on(t.period, t.clientId, t.plannedMinutes)
 	]
 );
 

@@ -240,36 +240,52 @@ function plannedFromSummary(inScope: SQL, keys: SQL): SQL {
 		where s.period = any(${keys}) and s.client_id in (${inScope})`;
 }
 
-/** The asked frame periods as a relation `period(key, first_day, last_day)`. */
-function periodRelation(periods: FramePeriodRange[]): SQL {
+/**
+ * Every client in scope paired with every asked period, as `probe(id, key, first_day,
+ * last_day)`: materialized, so the raw sums probe the (client, date) indexes client by client
+ * instead of reading whole tables.
+ */
+function probes(inScope: SQL, periods: FramePeriodRange[]): SQL {
 	const list = (values: string[]) => sql`string_to_array(${values.join(',')}::text, ',')`;
-	return sql`unnest(
-		${list(periods.map((p) => p.key))},
-		${list(periods.map((p) => p.start))}::date[],
-		${list(periods.map((p) => p.end))}::date[]
-	) as period(key, first_day, last_day)`;
+	return sql`(
+		with probe as materialized (
+			select scoped.id, period.key, period.first_day, period.last_day
+			from (${inScope}) scoped
+			cross join unnest(
+				${list(periods.map((p) => p.key))},
+				${list(periods.map((p) => p.start))}::date[],
+				${list(periods.map((p) => p.end))}::date[]
+			) as period(key, first_day, last_day)
+		)
+		select * from probe
+	) probe`;
 }
 
-/** The raw computation the usage summary must equal: effective entries summed on the spot. */
+/**
+ * The raw computation the usage summary must equal: effective entries summed on the spot,
+ * client by client through the (client, date) index.
+ */
 function usedFromEntries(inScope: SQL, periods: FramePeriodRange[]): SQL {
 	return sql`
-		select te.client_id as "clientId", period.key as period, sum(te.minutes)::int as minutes,
+		select te.client_id as "clientId", probe.key as period, sum(te.minutes)::int as minutes,
 			(count(*) filter (where te.outcome = 'declined'))::int as "declinedVisits",
 			coalesce(sum(cardinality(te.declined_services)), 0)::int as "declinedServices"
-		from ${periodRelation(periods)}
-		join time_entry te on te.date between period.first_day and period.last_day
-		where te.client_id in (${inScope}) and ${effective(sql`te`, { many: true })}
-		group by te.client_id, period.key`;
+		from ${probes(inScope, periods)}
+		join time_entry te
+			on te.client_id = probe.id and te.date between probe.first_day and probe.last_day
+		where ${effective(sql`te`, { many: true })}
+		group by te.client_id, probe.key`;
 }
 
 /** The raw computation the planned summary must equal. */
 function plannedFromVisits(inScope: SQL, periods: FramePeriodRange[]): SQL {
 	return sql`
-		select pv.client_id as "clientId", period.key as period, sum(pv.minutes)::int as minutes
-		from ${periodRelation(periods)}
-		join planned_visit pv on pv.date between period.first_day and period.last_day
-		where pv.status = 'planned' and pv.client_id in (${inScope})
-		group by pv.client_id, period.key`;
+		select pv.client_id as "clientId", probe.key as period, sum(pv.minutes)::int as minutes
+		from ${probes(inScope, periods)}
+		join planned_visit pv
+			on pv.client_id = probe.id and pv.date between probe.first_day and probe.last_day
+		where pv.status = 'planned'
+		group by pv.client_id, probe.key`;
 }
 
 /**
