@@ -11,6 +11,7 @@ import type { Role } from '../../src/lib/domain/types';
 import type { SessionUser } from '../../src/lib/server/auth/session';
 import { auditLog, auditSample, auditSampleItem } from '../../src/lib/server/db/schema';
 import { searchAuditLog } from '../../src/lib/server/services/audit-search';
+import { drawSample } from '../../src/lib/server/services/audit-samples';
 import * as searchPage from '../../src/routes/manager/audit/+page.server';
 import * as extractPage from '../../src/routes/manager/audit/clients/[clientId]/+page.server';
 import * as samplesPage from '../../src/routes/manager/audit/samples/+page.server';
@@ -542,5 +543,35 @@ describe('defaults', () => {
 			values: { from: string; to: string };
 		};
 		expect(data.values).toMatchObject({ from: addDays(today, -29), to: today });
+	});
+});
+
+describe('an administrator working in a unit', () => {
+	it('leaves rows in that unit’s log: a sample drawn and concluded shows in its search', async () => {
+		const db = handle.db;
+		const today = todayIn();
+		await addLogRow(db, {
+			organisationId: org.organisationId,
+			staffId: users.otherManager.id,
+			unitId: south.unitId,
+			at: new Date().toISOString(),
+			action: 'read',
+			clientId: sara,
+			what: 'client'
+		});
+		const drawn = await drawSample(
+			db,
+			users.admin,
+			south.unitId,
+			{ from: addDays(today, -1), to: today, count: '1' },
+			'test'
+		);
+		expect(drawn.ok).toBe(true);
+		const found = await searchAuditLog(
+			db,
+			{ id: south.unitId, organisationId: org.organisationId },
+			{ staffId: users.admin.id, from: addDays(today, -1), to: today, page: 1 }
+		);
+		expect(found.rows.map((r) => [r.action, r.what])).toContainEqual(['change', 'audit-sample']);
 	});
 });

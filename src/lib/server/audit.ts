@@ -13,6 +13,11 @@ export interface AuditEntry {
 	clientIds: string[];
 	device: string;
 	detail?: Record<string, unknown>;
+	/**
+	 * The unit the action concerns, when it is not the user's own: an administrator (who has no
+	 * unit) working in a unit's follow-up, so the row shows in that unit's log.
+	 */
+	unitId?: string | null;
 }
 
 export async function audit(db: Db, user: SessionUser, entry: AuditEntry): Promise<void> {
@@ -20,7 +25,7 @@ export async function audit(db: Db, user: SessionUser, entry: AuditEntry): Promi
 		organisationId: user.organisationId,
 		staffId: user.id,
 		action: entry.action,
-		unitId: user.unitId,
+		unitId: entry.unitId ?? user.unitId,
 		device: entry.device.slice(0, 300),
 		detail: entry.detail ?? {}
 	};

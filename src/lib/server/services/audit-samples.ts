@@ -121,6 +121,7 @@ export async function drawSample(
 		action: 'change',
 		clientIds: [],
 		device,
+		unitId,
 		detail: { what: 'audit-sample', id: sampleId, step: 'drawn', unitId, reads: reads.length }
 	});
 	return { ok: true, sampleId };
@@ -296,6 +297,7 @@ export async function concludeSample(
 		action: 'change',
 		clientIds: [],
 		device,
+		unitId: found.sample.unitId,
 		detail: { what: 'audit-sample', id: sampleId, step: 'concluded', unitId: found.sample.unitId }
 	});
 	return { ok: true };

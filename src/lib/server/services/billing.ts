@@ -193,6 +193,7 @@ export async function exportBillingBasis(
 		action: 'export',
 		clientIds: [...new Set(rows.map((r) => r.clientId))],
 		device,
+		unitId: unit.id,
 		detail: { what: 'billing-basis', month, format, unitId: unit.id }
 	});
 	const filename = `debiteringsunderlag-${fileSlug(unit.name)}-${month}.${format}`;

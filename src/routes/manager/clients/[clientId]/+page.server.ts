@@ -28,6 +28,7 @@ export const load: PageServerLoad = async (event) => {
 		action: 'read',
 		clientIds: [found.id],
 		device: event.request.headers.get('user-agent') ?? '',
+		unitId: found.unitId,
 		detail: { what: 'frame-follow-up' }
 	});
 	const [header, periods, declined, continuity, history, services] = await Promise.all([

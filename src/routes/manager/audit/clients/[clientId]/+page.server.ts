@@ -38,6 +38,7 @@ export const actions: Actions = {
 			action: 'print',
 			clientIds: [scoped.value.id],
 			device: deviceOf(event),
+			unitId: scoped.value.unitId,
 			detail: { what: 'log-extract' }
 		});
 		return { printed: true };
