@@ -16,6 +16,7 @@ import { periodUsage, type UsageFlag } from '../../domain/usage';
 import type { Db } from '../db/client';
 import { client, decision, decisionService, staff } from '../db/schema';
 import { decisionInForce, decisionInForceAs } from './decision-versions';
+import { effective } from './frames';
 
 export interface UsagePeriod {
 	kind: FramePeriod;
@@ -162,14 +163,8 @@ export async function declinedLately(
 	options: { months?: number; latest?: number } = {}
 ): Promise<DeclinedSummary> {
 	const from = addDays(sameDayMonthsBefore(today, options.months ?? 3), 1);
-	const effective = sql`not exists (select 1 from time_entry c where c.corrects_id = te.id)
-		and (te.corrects_id is null or not exists (
-			select 1 from time_entry o
-			where o.corrects_id = te.corrects_id
-				and (o.created_at, o.id) > (te.created_at, te.id)
-		))`;
 	const window = sql`te.client_id = ${clientId}::uuid
-		and te.date between ${from}::date and ${today}::date and ${effective}`;
+		and te.date between ${from}::date and ${today}::date and ${effective(sql`te`)}`;
 	const [services, visits, latest] = await Promise.all([
 		db.execute(sql`
 			select s.code, count(*)::int as count
