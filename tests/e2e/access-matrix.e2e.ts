@@ -35,6 +35,17 @@ const MATRIX: [path: string, statuses: number[]][] = [
 	['/profile/pin',                [200, 200, 200, 403, 403, 403, 303]],
 	['/api/teams/{team}/clients',   [200, 403, 200, 200, 200, 200, 401]],
 	['/api/clients/{client}/log',   [403, 403, 200, 403, 200, 403, 401]],
+	['/manager',                    [403, 403, 200, 403, 200, 403, 303]],
+	['/manager/clients/{client}',   [403, 403, 200, 403, 200, 403, 303]],
+	['/manager/continuity',         [403, 403, 200, 403, 200, 403, 303]],
+	['/manager/coverage',           [403, 403, 200, 403, 200, 403, 303]],
+	['/manager/billing',            [403, 403, 200, 403, 200, 403, 303]],
+	['/manager/billing/export?month=2026-01&format=csv',
+	                                [403, 403, 200, 403, 200, 403, 401]],
+	['/manager/audit',              [403, 403, 200, 403, 200, 403, 303]],
+	['/manager/audit/clients/{client}',
+	                                [403, 403, 200, 403, 200, 403, 303]],
+	['/manager/audit/samples',      [403, 403, 200, 403, 200, 403, 303]],
 ];
 
 async function contextFor(who: Who): Promise<APIRequestContext> {

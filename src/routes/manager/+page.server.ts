@@ -78,7 +78,7 @@ function order(sort: OverviewSort, dir: 'asc' | 'desc') {
 		collator.compare(a.name, b.name) || (a.clientId < b.clientId ? -1 : 1);
 	const key: Record<OverviewSort, (a: ClientUsage, b: ClientUsage) => number> = {
 		flags: (a, b) => flagRank(a.flags) - flagRank(b.flags) || b.flags.length - a.flags.length,
-		name: () => 0,
+		name: (a, b) => collator.compare(a.name, b.name),
 		team: (a, b) => collator.compare(a.teamName, b.teamName),
 		used: (a, b) => share(a.usedMinutes, a) - share(b.usedMinutes, b),
 		left: (a, b) => a.leftMinutes - b.leftMinutes,
