@@ -4,6 +4,7 @@ import { addDays, framePeriodOf, isoWeekday, isoWeekRange, monthRange } from './
 import {
 	flagRank,
 	mergeFlags,
+	periodClock,
 	periodUsage,
 	shiftPeriod,
 	USAGE_FLAGS,
@@ -37,6 +38,25 @@ describe('frame usage follow-up', () => {
 		expect(periodUsage(month({ today: '2026-12-01' })).elapsedDays).toBe(30);
 		expect(periodUsage(month({ today: '2027-03-01' })).elapsedDays).toBe(30);
 		expect(periodUsage(month()).periodDays).toBe(30);
+	});
+
+	it('[U2] a clock reckoned once for many clients gives the same figures as each alone', () => {
+		fc.assert(
+			fc.property(
+				fc.integer({ min: -40, max: 70 }),
+				fc.nat(3000),
+				fc.nat(3000),
+				(offset, used, planned) => {
+					const input = month({
+						today: addDays('2026-11-01', offset),
+						usedMinutes: used,
+						plannedMinutes: planned
+					});
+					const clock = periodClock(input.firstDay, input.lastDay, input.today);
+					expect(periodUsage({ ...input, clock })).toEqual(periodUsage(input));
+				}
+			)
+		);
 	});
 
 	it('[U3] a finished period ends at its used minutes, one not begun at used + planned', () => {

@@ -38,6 +38,23 @@ export interface PeriodUsageInput {
 	today: IsoDate;
 	/** Minutes an organisation lets a plan exceed the frame by (DL3); default 0. */
 	toleranceMinutes?: number;
+	/** `periodClock(firstDay, lastDay, today)`, when the caller has it for many clients at once. */
+	clock?: PeriodClock;
+}
+
+export interface PeriodClock {
+	periodDays: number;
+	/** Whole days of the period before today (U2). */
+	elapsedDays: number;
+}
+
+/** How long a period is and how much of it has passed on `today` (U2). */
+export function periodClock(firstDay: IsoDate, lastDay: IsoDate, today: IsoDate): PeriodClock {
+	const periodDays = daysBetween(firstDay, lastDay) + 1;
+	return {
+		periodDays,
+		elapsedDays: Math.min(periodDays, Math.max(0, daysBetween(firstDay, today)))
+	};
 }
 
 export interface PeriodUsage {
@@ -53,8 +70,8 @@ export interface PeriodUsage {
 /** The follow-up figures of one client's frame period. */
 export function periodUsage(input: PeriodUsageInput): PeriodUsage {
 	const { frameMinutes, usedMinutes, plannedMinutes } = input;
-	const periodDays = daysBetween(input.firstDay, input.lastDay) + 1;
-	const elapsedDays = Math.min(periodDays, Math.max(0, daysBetween(input.firstDay, input.today)));
+	const { periodDays, elapsedDays } =
+		input.clock ?? periodClock(input.firstDay, input.lastDay, input.today);
 	const leftMinutes = frameMinutes - usedMinutes - plannedMinutes;
 	const projectedMinutes = projected(usedMinutes, plannedMinutes, elapsedDays, periodDays);
 

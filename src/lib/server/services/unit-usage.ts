@@ -6,7 +6,14 @@
  * thousands of clients is one round trip.
  */
 import { eq } from 'drizzle-orm';
-import { mergeFlags, periodUsage, USAGE_FLAGS, type UsageFlag } from '$lib/domain/usage';
+import {
+	mergeFlags,
+	periodClock,
+	periodUsage,
+	USAGE_FLAGS,
+	type PeriodClock,
+	type UsageFlag
+} from '$lib/domain/usage';
 import type { FramePeriod, FramePeriodRange, IsoDate } from '$lib/domain/types';
 import type { Db } from '../db/client';
 import { organisation, unit } from '../db/schema';
@@ -92,8 +99,15 @@ export async function unitUsage(
 	const toleranceMinutes = org?.tolerance ?? 0;
 
 	const byClient = new Map<string, ClientUsage>();
+	// A handful of periods shared by thousands of rows: their clocks are reckoned once.
+	const clocks = new Map<string, PeriodClock>();
 	for (const row of rows.sort((a, b) => (a.firstDay < b.firstDay ? -1 : 1))) {
-		const usage = periodUsage({ ...row, today: query.today, toleranceMinutes });
+		let clock = clocks.get(row.period);
+		if (!clock) {
+			clock = periodClock(row.firstDay, row.lastDay, query.today);
+			clocks.set(row.period, clock);
+		}
+		const usage = periodUsage({ ...row, today: query.today, toleranceMinutes, clock });
 		const period: PeriodUsageRow = {
 			period: row.period,
 			firstDay: row.firstDay,
