@@ -272,19 +272,20 @@ describe('usage summary', () => {
 				const rows = rowsOf(steps, clients);
 				await insert(rows);
 				// Visits still on the boards a week after each report, a third of them done.
-				await db.insert(plannedVisit).values(
-					rows.map((r, i) => ({
-						id: randomUUID(),
-						organisationId: org.organisationId,
-						teamId: org.teams['Lönnen'],
-						clientId: r.clientId,
-						room: `board:${org.teams['Lönnen']}:${isoWeekKey(addDays(r.date, 7))}`,
-						date: addDays(r.date, 7),
-						dayPart: 'midday',
-						minutes: 5 * (1 + (i % 9)),
-						status: i % 3 === 0 ? 'done' : 'planned'
-					}))
-				);
+				if (rows.length > 0)
+					await db.insert(plannedVisit).values(
+						rows.map((r, i) => ({
+							id: randomUUID(),
+							organisationId: org.organisationId,
+							teamId: org.teams['Lönnen'],
+							clientId: r.clientId,
+							room: `board:${org.teams['Lönnen']}:${isoWeekKey(addDays(r.date, 7))}`,
+							date: addDays(r.date, 7),
+							dayPart: 'midday',
+							minutes: 5 * (1 + (i % 9)),
+							status: i % 3 === 0 ? 'done' : 'planned'
+						}))
+					);
 				for (const month of ['2026-10', '2026-11', '2026-12']) {
 					const period = monthRange(month);
 					const fromSummary = await frameReport(db, { clientIds: clients, period });
