@@ -7,6 +7,7 @@ import { and, asc, eq, inArray, lte, ne, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { auditLog, boardSnapshot, boardUpdate, plannedVisit } from '../db/schema';
 import type { BoardStore, BoardWrite, StoredBoard } from './board-store';
+import { rowsOf } from '../db/rows';
 
 /** postgres.js hands bytea back as a Buffer, PGlite as a Uint8Array: give Yjs a plain view. */
 const bytes = (data: Uint8Array) => new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
@@ -130,10 +131,4 @@ export class PostgresBoardStore implements BoardStore {
 			.where(and(inArray(plannedVisit.id, ids), ne(plannedVisit.room, room)));
 		return new Map(rows.map((r) => [r.id, r.room]));
 	}
-}
-
-/** postgres.js answers raw statements with an array of rows, PGlite with `{ rows }`. */
-function rowsOf<T>(result: unknown): T[] {
-	if (Array.isArray(result)) return result as T[];
-	return (result as { rows: T[] }).rows;
 }

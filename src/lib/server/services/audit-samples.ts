@@ -12,7 +12,9 @@ import { auditSample, auditSampleItem, staff } from '../db/schema';
 import type { SessionUser } from '../auth/session';
 import { audit } from '../audit';
 import { MANAGER_ROLES } from './manager-scope';
-import { rowsOf, unitLogAs, withinDaysAs } from './audit-search';
+import { rowsOf } from '../db/rows';
+import { unitLogAs, withinDaysAs } from './audit-search';
+import { UUID } from './case-forms';
 
 export const MAX_CONCLUSION = 4000;
 export const MAX_COMMENT = 1000;
@@ -172,8 +174,6 @@ async function sampleInScope(
 	if (user.role === 'manager' && sample.unitId !== user.unitId) return { ok: false, status: 403 };
 	return { ok: true, sample };
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** A sample with its drawn reads (oldest first) and their judgements. */
 export async function getSample(

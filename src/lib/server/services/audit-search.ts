@@ -7,6 +7,7 @@ import { sql, type SQL } from 'drizzle-orm';
 import type { IsoDate } from '../../domain/types';
 import { addDays } from '../../domain/periods';
 import type { Db } from '../db/client';
+import { rowsOf } from '../db/rows';
 
 export const AUDIT_ACTIONS = [
 	'read',
@@ -183,10 +184,4 @@ export async function organisationStaff(
 			order by s.name, s.id
 		`)
 	);
-}
-
-/** postgres.js answers raw statements with an array of rows, PGlite with `{ rows }`. */
-export function rowsOf<T>(result: unknown): T[] {
-	if (Array.isArray(result)) return result as T[];
-	return (result as { rows: T[] }).rows;
 }

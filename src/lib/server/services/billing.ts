@@ -15,6 +15,7 @@ import type { SessionUser } from '../auth/session';
 import { audit } from '../audit';
 import { decisionInForceAs } from './decision-versions';
 import { effective } from './frames';
+import { rowsOf } from '../db/rows';
 
 export interface BillingRow {
 	clientId: string;
@@ -222,10 +223,4 @@ export function fileSlug(name: string): string {
 		.replace(/[^a-z0-9]+/g, '-')
 		.replace(/^-+|-+$/g, '');
 	return slug || 'enhet';
-}
-
-/** postgres.js answers raw statements with an array of rows, PGlite with `{ rows }`. */
-function rowsOf<T>(result: unknown): T[] {
-	if (Array.isArray(result)) return result as T[];
-	return (result as { rows: T[] }).rows;
 }

@@ -17,6 +17,7 @@ import type { Db } from '../db/client';
 import { client, decision, decisionService, staff } from '../db/schema';
 import { decisionInForce, decisionInForceAs } from './decision-versions';
 import { effective } from './frames';
+import { rowsOf } from '../db/rows';
 
 export interface UsagePeriod {
 	kind: FramePeriod;
@@ -263,10 +264,4 @@ function sameDayMonthsBefore(date: IsoDate, n: number): IsoDate {
 	const last = monthRange(monthKey(first)).end;
 	const day = `${first.slice(0, 8)}${date.slice(8)}`;
 	return day > last ? last : day;
-}
-
-/** postgres.js answers raw statements with an array of rows, PGlite with `{ rows }`. */
-function rowsOf<T>(result: unknown): T[] {
-	if (Array.isArray(result)) return result as T[];
-	return (result as { rows: T[] }).rows;
 }

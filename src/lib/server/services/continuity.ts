@@ -9,6 +9,7 @@ import type { IsoDate } from '$lib/domain/types';
 import type { Db } from '../db/client';
 import { timeEntry } from '../db/schema';
 import { effective } from './frames';
+import { rowsOf } from '../db/rows';
 
 export async function staffMetLast14Days(
 	db: Db,
@@ -84,10 +85,4 @@ export async function staffMetInWindows(
 		endDate: r.endDate,
 		staffMet: Number(r.staffMet)
 	}));
-}
-
-/** postgres.js answers raw statements with an array of rows, PGlite with `{ rows }`. */
-function rowsOf<T>(result: unknown): T[] {
-	if (Array.isArray(result)) return result as T[];
-	return (result as { rows: T[] }).rows;
 }

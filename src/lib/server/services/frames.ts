@@ -13,6 +13,7 @@ import { periodsOverlapping } from '../../domain/periods';
 import type { FramePeriodRange, IsoDate } from '../../domain/types';
 import type { Db } from '../db/client';
 import { decisionInForceAs } from './decision-versions';
+import { rowsOf } from '../db/rows';
 
 export interface FrameReportRow {
 	clientId: string;
@@ -339,10 +340,4 @@ export function effective(te: SQL, options: { many?: boolean } = {}): SQL {
 			where o.corrects_id = ${te}.corrects_id
 				and (o.created_at, o.id) > (${te}.created_at, ${te}.id)
 		))`;
-}
-
-/** postgres.js answers raw statements with an array of rows, PGlite with `{ rows }`. */
-function rowsOf<T>(result: unknown): T[] {
-	if (Array.isArray(result)) return result as T[];
-	return (result as { rows: T[] }).rows;
 }

@@ -6,8 +6,7 @@ import { deviceOf } from '$lib/server/http';
 import { clientLog } from '$lib/server/services/client-log';
 import { MANAGER_ROLES, clientInScope } from '$lib/server/services/manager-scope';
 import type { Actions, PageServerLoad } from './$types';
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { UUID } from '$lib/server/services/case-forms';
 
 /** The client's log extract; producing it is written to the log as a read (`clientLog`). */
 export const load: PageServerLoad = async (event) => {
