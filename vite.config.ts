@@ -26,6 +26,8 @@ export default defineConfig({
 				test: {
 					name: 'server',
 					environment: 'node',
+					// Every database test starts from one migrated database, built once here.
+					globalSetup: ['tests/fixtures/global-setup.ts'],
 					include: ['src/**/*.spec.ts', 'tests/integration/**/*.spec.ts'],
 					exclude: ['src/**/*.svelte.spec.ts']
 				}

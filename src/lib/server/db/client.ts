@@ -25,6 +25,11 @@ export interface DatabaseOptions {
 	/** Directory of the embedded database; `memory://` keeps it in memory (tests). */
 	dataDir?: string;
 	migrationsFolder?: string;
+	/**
+	 * Starts the embedded database from a dump (`PGlite.dumpDataDir`) instead of an empty
+	 * cluster: the tests start each database from one that is already migrated.
+	 */
+	loadDataDir?: Blob;
 }
 
 export async function openDatabase(options: DatabaseOptions = {}): Promise<DatabaseHandle> {
@@ -54,7 +59,7 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
 	const { migrate } = await import('drizzle-orm/pglite/migrator');
 	const dataDir = options.dataDir ?? 'memory://';
 	if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
-	const pg = new PGlite(dataDir);
+	const pg = new PGlite(dataDir, options.loadDataDir ? { loadDataDir: options.loadDataDir } : {});
 	const db = drizzle({ client: pg, schema });
 	return {
 		db: db as unknown as Db,
