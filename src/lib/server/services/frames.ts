@@ -100,8 +100,9 @@ export interface FramePeriodRow {
 }
 
 /**
- * The rows of `frameReport`, unsorted and with the client's team, the period's days and the
- * declined visits and services (from the same source as the used minutes).
+ * The rows of `frameReport` with the client's team, the period's days and the declined visits
+ * and services (from the same source as the used minutes). A client's rows come together, its
+ * periods in calendar order; clients in no particular order.
  *
  * Three independent statements, run side by side and joined here by (client, period): the
  * decisions in force, used minutes and planned minutes. From the per-period summaries each is a
@@ -115,10 +116,13 @@ export async function framePeriodRows(db: Db, query: FrameReportQuery): Promise<
 	}
 	if (clientIds !== undefined && clientIds.length === 0) return [];
 	const { start, end } = query.period;
+	// In calendar order (a week before the month starting the same day).
 	const periods = [
 		...periodsOverlapping('week', { start, end }),
 		...periodsOverlapping('month', { start, end })
-	];
+	].sort((a, b) =>
+		a.start !== b.start ? (a.start < b.start ? -1 : 1) : a.kind === 'week' ? -1 : 1
+	);
 	if (periods.length === 0) return [];
 
 	const scope: SQL[] = [];
@@ -151,17 +155,22 @@ export async function framePeriodRows(db: Db, query: FrameReportQuery): Promise<
 	]);
 
 	// A client's frame in one period: of the decisions sharing it the latest (by validFrom, then
-	// recording) gives the frame, as on the board.
-	const slots = new Map<string, FramePeriodRow & { rank: DecisionRank }>();
+	// recording) gives the frame, as on the board. Slots are kept per client in an array indexed
+	// like `periods` (calendar order), so joining the figures costs no string keys per row.
+	const index = new Map(periods.map((p, i) => [p.key, i]));
+	const byClient = new Map<string, (FramePeriodRow | undefined)[]>();
+	const ranks = new Map<FramePeriodRow, DecisionRank>();
 	for (const d of rowsOf<DecisionRow>(decisions)) {
 		const rank: DecisionRank = [d.validFrom, d.recordedAt, d.id];
-		for (const p of periods) {
+		let slots = byClient.get(d.clientId);
+		for (let i = 0; i < periods.length; i++) {
+			const p = periods[i];
 			if (p.kind !== d.framePeriod || d.validFrom > p.end) continue;
 			if (d.validTo !== null && d.validTo < p.start) continue;
-			const key = `${d.clientId}|${p.key}`;
-			const current = slots.get(key);
-			if (current && !isLater(rank, current.rank)) continue;
-			slots.set(key, {
+			if (!slots) byClient.set(d.clientId, (slots = new Array(periods.length)));
+			const current = slots[i];
+			if (current && !isLater(rank, ranks.get(current)!)) continue;
+			const slot: FramePeriodRow = {
 				clientId: d.clientId,
 				name: d.name,
 				teamId: d.teamId,
@@ -175,23 +184,32 @@ export async function framePeriodRows(db: Db, query: FrameReportQuery): Promise<
 				usedMinutes: 0,
 				plannedMinutes: 0,
 				declinedVisits: 0,
-				declinedServices: 0,
-				rank
-			});
+				declinedServices: 0
+			};
+			slots[i] = slot;
+			ranks.set(slot, rank);
 		}
 	}
+	const slotOf = (clientId: string, period: string) => {
+		const i = index.get(period);
+		return i === undefined ? undefined : byClient.get(clientId)?.[i];
+	};
 	for (const u of rowsOf<UsedRow>(used)) {
-		const slot = slots.get(`${u.clientId}|${u.period}`);
+		const slot = slotOf(u.clientId, u.period);
 		if (!slot) continue;
 		slot.usedMinutes = Number(u.minutes);
 		slot.declinedVisits = Number(u.declinedVisits);
 		slot.declinedServices = Number(u.declinedServices);
 	}
 	for (const p of rowsOf<{ clientId: string; period: string; minutes: number }>(planned)) {
-		const slot = slots.get(`${p.clientId}|${p.period}`);
+		const slot = slotOf(p.clientId, p.period);
 		if (slot) slot.plannedMinutes = Number(p.minutes);
 	}
-	return [...slots.values()].map(({ rank: _rank, ...row }) => row);
+	const rows: FramePeriodRow[] = [];
+	for (const slots of byClient.values()) {
+		for (const slot of slots) if (slot) rows.push(slot);
+	}
+	return rows;
 }
 
 interface DecisionRow {

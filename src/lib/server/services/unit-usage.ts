@@ -101,14 +101,41 @@ export async function unitUsage(
 	const byClient = new Map<string, ClientUsage>();
 	// A handful of periods shared by thousands of rows: their clocks are reckoned once.
 	const clocks = new Map<string, PeriodClock>();
-	for (const row of rows.sort((a, b) => (a.firstDay < b.firstDay ? -1 : 1))) {
+	// A client's rows come together, its periods in calendar order (`framePeriodRows`).
+	for (const row of rows) {
 		let clock = clocks.get(row.period);
 		if (!clock) {
 			clock = periodClock(row.firstDay, row.lastDay, query.today);
 			clocks.set(row.period, clock);
 		}
-		const usage = periodUsage({ ...row, today: query.today, toleranceMinutes, clock });
-		const period: PeriodUsageRow = {
+		const usage = periodUsage({
+			frameMinutes: row.frameMinutes,
+			usedMinutes: row.usedMinutes,
+			plannedMinutes: row.plannedMinutes,
+			declinedVisits: row.declinedVisits,
+			declinedServices: row.declinedServices,
+			firstDay: row.firstDay,
+			lastDay: row.lastDay,
+			today: query.today,
+			toleranceMinutes,
+			clock
+		});
+		let client = byClient.get(row.clientId);
+		if (!client) {
+			client = {
+				clientId: row.clientId,
+				name: row.name,
+				teamId: row.teamId,
+				teamName: row.teamName,
+				framePeriod: row.framePeriod,
+				periods: [],
+				flags: [],
+				...zero()
+			};
+			byClient.set(row.clientId, client);
+		}
+		client.framePeriod = row.framePeriod;
+		client.periods.push({
 			period: row.period,
 			firstDay: row.firstDay,
 			lastDay: row.lastDay,
@@ -118,25 +145,14 @@ export async function unitUsage(
 			leftMinutes: usage.leftMinutes,
 			projectedMinutes: usage.projectedMinutes,
 			flags: usage.flags
-		};
-		const client = byClient.get(row.clientId) ?? {
-			clientId: row.clientId,
-			name: row.name,
-			teamId: row.teamId,
-			teamName: row.teamName,
-			framePeriod: row.framePeriod,
-			periods: [],
-			flags: [],
-			...zero()
-		};
-		client.framePeriod = row.framePeriod;
-		client.periods.push(period);
-		add(client, {
-			...period,
-			declinedVisits: row.declinedVisits,
-			declinedServices: row.declinedServices
 		});
-		byClient.set(row.clientId, client);
+		client.frameMinutes += row.frameMinutes;
+		client.usedMinutes += row.usedMinutes;
+		client.plannedMinutes += row.plannedMinutes;
+		client.leftMinutes += usage.leftMinutes;
+		client.projectedMinutes += usage.projectedMinutes;
+		client.declinedVisits += row.declinedVisits;
+		client.declinedServices += row.declinedServices;
 	}
 	const clients = [...byClient.values()].sort(
 		(a, b) => collator.compare(a.name, b.name) || (a.clientId < b.clientId ? -1 : 1)
