@@ -20,6 +20,8 @@ export default defineConfig({
 	timeout: 30_000,
 	reporter: process.env.CI ? 'line' : 'list',
 	outputDir: 'test-results/e2e',
+	// The server's output of the whole run must not name a client (docs/security.md).
+	globalTeardown: './tests/e2e/global-teardown.ts',
 	use: {
 		baseURL: `http://localhost:${port}`,
 		locale: 'sv-SE',

@@ -3,6 +3,18 @@ import { sveltekit } from '@sveltejs/kit/vite';
 import { defineConfig } from 'vitest/config';
 import { realtimeDevPlugin } from './src/lib/server/realtime/vite-plugin';
 
+/**
+ * Fault tests that run only where PostgreSQL is at hand (TEST_DATABASE_URL, the PostgreSQL
+ * pass of `npm test`): the PostgreSQL crash stops a server of its own, and the quick server
+ * crash restarts its server five times, a moment each on PostgreSQL and seconds on PGlite.
+ */
+function faultsOnPostgresOnly(): string[] {
+	if (process.env.TEST_DATABASE_URL) return [];
+	const files = ['tests/faults/postgres-crash.spec.ts'];
+	if (process.env.FAULTS !== 'full') files.push('tests/faults/server-crash.spec.ts');
+	return files;
+}
+
 export default defineConfig({
 	plugins: [
 		paraglideVitePlugin({
@@ -28,8 +40,13 @@ export default defineConfig({
 					environment: 'node',
 					// Every database test starts from one migrated database, built once here.
 					globalSetup: ['tests/fixtures/global-setup.ts'],
-					include: ['src/**/*.spec.ts', 'tests/integration/**/*.spec.ts'],
-					exclude: ['src/**/*.svelte.spec.ts']
+					include: [
+						'src/**/*.spec.ts',
+						'tests/integration/**/*.spec.ts',
+						'tests/faults/**/*.spec.ts',
+						'tests/security/**/*.spec.ts'
+					],
+					exclude: ['src/**/*.svelte.spec.ts', ...faultsOnPostgresOnly()]
 				}
 			},
 			{

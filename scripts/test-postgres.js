@@ -6,7 +6,13 @@ if (!process.env.TEST_DATABASE_URL) {
 	console.log('TEST_DATABASE_URL is not set: the PostgreSQL pass is skipped (PGlite ran).');
 	process.exit(0);
 }
-const result = spawnSync('npx', ['vitest', 'run', 'tests/integration', 'src/lib/server'], {
-	stdio: 'inherit'
-});
+const suites = [
+	'tests/integration',
+	'tests/security',
+	'src/lib/server',
+	// The quick forms of the fault tests that need PostgreSQL (see vite.config.ts).
+	'tests/faults/server-crash.spec.ts',
+	'tests/faults/postgres-crash.spec.ts'
+];
+const result = spawnSync('npx', ['vitest', 'run', ...suites], { stdio: 'inherit' });
 process.exit(result.status ?? 1);

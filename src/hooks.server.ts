@@ -1,8 +1,9 @@
-import type { Handle, RequestEvent } from '@sveltejs/kit';
+import type { Handle } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { getApp } from '$lib/server/app';
 import { SESSION_COOKIE } from '$lib/server/auth/session';
 import { setSessionCookie, deleteSessionCookie } from '$lib/server/auth/cookies';
+import { handleApiOrigin, handleHeaders } from '$lib/server/cross-site';
 import { paraglideMiddleware } from '$lib/paraglide/server';
 
 const handleLocale: Handle = ({ event, resolve }) =>
@@ -12,22 +13,6 @@ const handleLocale: Handle = ({ event, resolve }) =>
 			transformPageChunk: ({ html }) => html.replace('%paraglide.lang%', locale)
 		});
 	});
-
-/**
- * SvelteKit checks the Origin of form posts only; the JSON API gets the same allowlist
- * here. Browsers omit Origin on same-origin GETs, so a missing Origin passes for reads.
- */
-const handleApiOrigin: Handle = async ({ event, resolve }) => {
-	if (event.url.pathname.startsWith('/api/')) {
-		const origin = event.request.headers.get('origin');
-		const { config } = await getApp();
-		const unsafe = !['GET', 'HEAD', 'OPTIONS'].includes(event.request.method);
-		if ((origin && !config.allowedOrigins.includes(origin)) || (unsafe && !origin)) {
-			return Response.json({ error: 'origin-not-allowed' }, { status: 403 });
-		}
-	}
-	return resolve(event);
-};
 
 /**
  * `POST /login` and `POST /logout` are a contract for scripts too (DESIGN.md §5): they
@@ -65,26 +50,6 @@ const handleSession: Handle = async ({ event, resolve }) => {
 	}
 	return resolve(event);
 };
-
-const handleHeaders: Handle = async ({ event, resolve }) => {
-	const response = await resolve(event);
-	setSecurityHeaders(event, response);
-	return response;
-};
-
-function setSecurityHeaders(event: RequestEvent, response: Response) {
-	const headers = response.headers;
-	if (headers.has('x-content-type-options')) return;
-	try {
-		headers.set('x-content-type-options', 'nosniff');
-		headers.set('referrer-policy', 'same-origin');
-		headers.set('x-frame-options', 'DENY');
-		headers.set('permissions-policy', 'camera=(), microphone=(), geolocation=()');
-		if (event.locals.user) headers.set('cache-control', 'private, no-store');
-	} catch {
-		// Some responses (e.g. redirects from fetch) have immutable headers; nothing to add.
-	}
-}
 
 export const handle = sequence(
 	handleHeaders,

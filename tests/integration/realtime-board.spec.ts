@@ -259,6 +259,23 @@ describe('the realtime board', () => {
 		);
 	});
 
+	it('names a colleague from another team who cannot be on the visit, never "?"', async () => {
+		const tablet = await device(suite.world.staff.anna);
+		const id = createVisit(tablet.doc, {
+			clientId: suite.world.clients.harald,
+			date: TUESDAY,
+			dayPart: 'midday',
+			services: ['walk'],
+			minutes: 15,
+			assignees: [suite.world.staff.erik]
+		});
+		await eventually(() => tablet.verdicts.some((v) => v.visitId === id), 5000, 'verdict');
+		expect(tablet.verdicts.find((v) => v.visitId === id)?.message).toBe(
+			'Erik Sjö arbetar inte i teamet den 24 november. Erik Sjö är borttagen från besöket.'
+		);
+		await eventually(() => visitOf(tablet, id)?.assignees.length === 0, 5000, 'taken off');
+	});
+
 	it('moves a visit to next week through the command, judged on the target board', async () => {
 		const tablet = await device(suite.world.staff.anna);
 		const id = createVisit(tablet.doc, {

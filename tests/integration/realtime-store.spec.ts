@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eq } from 'drizzle-orm';
 import * as Y from 'yjs';
 import { createVisit, readVisit, setMinutes, visitsOf } from '../../src/lib/board';
-import { auditLog, plannedVisit } from '../../src/lib/server/db/schema';
+import { auditLog, boardSnapshot, plannedVisit } from '../../src/lib/server/db/schema';
 import {
 	MemoryBoardStore,
 	type BoardStore,
@@ -152,6 +152,28 @@ describe.each(harnesses)('board store contract: %s', (kind, make) => {
 		expect(visitsOf(rebuild(await store.load(room('04'))))).toEqual(visitsOf(doc));
 	});
 
+	it('knows which boards exist, and creates an empty one without touching a stored one', async () => {
+		const { store } = make();
+		expect(await store.exists(room('05'))).toBe(false);
+		await store.create(room('05'));
+		expect(await store.exists(room('05'))).toBe(true);
+		expect(visitsOf(rebuild(await store.load(room('05'))))).toEqual([]);
+
+		const doc = new Y.Doc();
+		const updates = recorder(doc);
+		createVisit(doc, {
+			clientId: world.clients.greta,
+			date: MONDAY,
+			dayPart: 'morning',
+			services: ['meals'],
+			minutes: 30
+		});
+		await store.append([{ room: room('06'), updates, upserts: [], removals: [], audit: [] }]);
+		expect(await store.exists(room('06'))).toBe(true);
+		await store.create(room('06'));
+		expect(visitsOf(rebuild(await store.load(room('06'))))).toEqual(visitsOf(doc));
+	});
+
 	it('keeps the planned-visit projection and the audit rows with the updates', async () => {
 		const h = make();
 		const id = crypto.randomUUID();
@@ -210,6 +232,34 @@ describe.each(harnesses)('board store contract: %s', (kind, make) => {
 });
 
 describe('the database board store', () => {
+	it('stores snapshots compressed and still loads one stored uncompressed', async () => {
+		const store = new PostgresBoardStore(database.db);
+		const doc = new Y.Doc();
+		for (let i = 0; i < 50; i++) {
+			createVisit(doc, {
+				clientId: world.clients.greta,
+				date: MONDAY,
+				dayPart: 'morning',
+				services: ['meals'],
+				minutes: 30,
+				note: 'Nyckel i nyckelskåpet, ring på två gånger.'
+			});
+		}
+		const data = Y.encodeStateAsUpdate(doc);
+		const packed = `board:${world.teams.bjorken}:2026-W30`;
+		await store.compact(packed, data, 1);
+		const [row] = await database.db
+			.select()
+			.from(boardSnapshot)
+			.where(eq(boardSnapshot.room, packed));
+		expect(row.data.byteLength * 3).toBeLessThan(data.byteLength);
+		expect(visitsOf(rebuild(await store.load(packed)))).toEqual(visitsOf(doc));
+
+		const plain = `board:${world.teams.bjorken}:2026-W31`;
+		await database.db.insert(boardSnapshot).values({ room: plain, data, upToId: 1 });
+		expect(visitsOf(rebuild(await store.load(plain)))).toEqual(visitsOf(doc));
+	});
+
 	it('loses no update to a compaction that runs between the reads of a load', async () => {
 		const room = `board:${world.teams.bjorken}:2026-W07-race`;
 		const doc = new Y.Doc();

@@ -3,7 +3,8 @@
  * and corrections, written one by one or in batches and in any order of days, leave
  * `client_period_usage` equal to summing the effective entries (T1) — both as the domain
  * computes them and as the frame report sums the table on the spot; random changes of the
- * boards' projection leave `client_period_planned` equal to the visits still planned.
+ * boards' projection and reports leave `client_period_planned` equal to the visits still planned
+ * or done without a report (F4).
  */
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
@@ -183,7 +184,7 @@ async function newClients(n: number): Promise<string[]> {
 	return rows.map((r) => r.id);
 }
 
-async function insert(rows: Row[]) {
+async function insert(rows: (Row & { visitId?: string | null })[]) {
 	if (rows.length === 0) return;
 	await db.insert(timeEntry).values(
 		rows.map((r) => ({
@@ -270,12 +271,14 @@ describe('usage summary', () => {
 					}))
 				);
 				const rows = rowsOf(steps, clients);
-				await insert(rows);
+				// Half the reports name the visit below: done and reported, it plans nothing (F4).
+				const visitIds = rows.map(() => randomUUID());
+				await insert(rows.map((r, i) => ({ ...r, visitId: i % 2 ? visitIds[i] : null })));
 				// Visits still on the boards a week after each report, a third of them done.
 				if (rows.length > 0)
 					await db.insert(plannedVisit).values(
 						rows.map((r, i) => ({
-							id: randomUUID(),
+							id: visitIds[i],
 							organisationId: org.organisationId,
 							teamId: org.teams['Lönnen'],
 							clientId: r.clientId,
@@ -318,10 +321,11 @@ describe('usage summary', () => {
 	});
 });
 
-/** A change of the boards' projection, as the board store writes it. */
+/** A change of the boards' projection, as the board store writes it, or time recorded for a visit. */
 type VisitChange =
 	| { kind: 'upsert'; visit: number; client: number; day: number; minutes: number; status: number }
-	| { kind: 'remove'; visit: number };
+	| { kind: 'remove'; visit: number }
+	| { kind: 'report'; visit: number };
 
 const STATUSES = ['planned', 'done', 'declined', 'cancelled'] as const;
 
@@ -337,11 +341,12 @@ const visitChange: fc.Arbitrary<VisitChange> = fc.oneof(
 			status: fc.nat(3)
 		})
 	},
-	{ weight: 1, arbitrary: fc.record({ kind: fc.constant('remove' as const), visit: fc.nat(7) }) }
+	{ weight: 1, arbitrary: fc.record({ kind: fc.constant('remove' as const), visit: fc.nat(7) }) },
+	{ weight: 1, arbitrary: fc.record({ kind: fc.constant('report' as const), visit: fc.nat(7) }) }
 );
 
 describe('planned summary', () => {
-	it('[U8] equals the estimates of visits still planned, after any upserts, moves and removals', async () => {
+	it('[U8] [F4] equals the estimates of visits planned, or done and unreported, after any changes', async () => {
 		await fc.assert(
 			fc.asyncProperty(
 				fc.array(fc.array(visitChange, { minLength: 1, maxLength: 4 }), {
@@ -355,12 +360,27 @@ describe('planned summary', () => {
 						string,
 						{ clientId: string; date: string; minutes: number; status: string }
 					>();
+					const reported = new Set<string>();
 					for (const batch of batches) {
 						// One statement per batch, the last change of a visit winning, as the store does.
 						const upserts = new Map<string, typeof plannedVisit.$inferInsert>();
 						const removals = new Set<string>();
+						const reports: (typeof timeEntry.$inferInsert)[] = [];
 						for (const change of batch) {
 							const id = ids[change.visit];
+							if (change.kind === 'report') {
+								// Time recorded for the visit, before or after it is marked done.
+								reports.push({
+									organisationId: org.organisationId,
+									clientId: clients[0],
+									visitId: id,
+									staffId,
+									date: FIRST_DAY,
+									minutes: 30
+								});
+								reported.add(id);
+								continue;
+							}
 							if (change.kind === 'remove') {
 								upserts.delete(id);
 								removals.add(id);
@@ -398,6 +418,7 @@ describe('planned summary', () => {
 										}
 									});
 							}
+							if (reports.length > 0) await tx.insert(timeEntry).values(reports);
 						});
 						for (const id of removals) state.delete(id);
 						for (const [id, v] of upserts) {
@@ -413,8 +434,9 @@ describe('planned summary', () => {
 						string,
 						{ clientId: string; period: string; plannedMinutes: number; plannedVisits: number }
 					>();
-					for (const v of state.values()) {
-						if (v.status !== 'planned') continue;
+					for (const [id, v] of state) {
+						// F4: a done visit holds its estimate until time is recorded for it.
+						if (!(v.status === 'planned' || (v.status === 'done' && !reported.has(id)))) continue;
 						for (const period of [isoWeekKey(v.date), monthKey(v.date)]) {
 							const key = `${v.clientId}|${period}`;
 							const sum = expected.get(key) ?? {

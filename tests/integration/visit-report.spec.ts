@@ -5,15 +5,16 @@
  */
 import { describe, expect, it } from 'vitest';
 import { and, desc, eq } from 'drizzle-orm';
-import { createVisit, readSignals, readVisit } from '../../src/lib/board';
-import { isoWeekRange } from '../../src/lib/domain/periods';
-import { auditLog, client, timeEntry } from '../../src/lib/server/db/schema';
+import { boardRoom, createVisit, readSignals, readVisit, setStatus } from '../../src/lib/board';
+import { addDays, isoWeekKey, isoWeekRange, todayIn } from '../../src/lib/domain/periods';
+import { auditLog, client, plannedVisit, timeEntry } from '../../src/lib/server/db/schema';
 import { frameReport } from '../../src/lib/server/services/frames';
 import { clientLog } from '../../src/lib/server/services/client-log';
 import { revealAccessCode, visitDetails } from '../../src/lib/server/services/my-day';
 import type { FramesEvent, TimeRecordPayload } from '../../src/lib/realtime/protocol';
 import {
 	MONDAY,
+	NEXT_WEEK,
 	TUESDAY,
 	WEDNESDAY,
 	WEEK,
@@ -53,12 +54,12 @@ async function gretaVisit(d: Device, date: string, minutes: number, services = [
 	return id;
 }
 
-async function gretaWeek() {
+async function gretaWeek(week = WEEK) {
 	const rows = await frameReport(suite.db, {
 		clientIds: [suite.world.clients.greta],
-		period: isoWeekRange(WEEK)
+		period: isoWeekRange(week)
 	});
-	return rows.find((r) => r.period === WEEK)!;
+	return rows.find((r) => r.period === week)!;
 }
 
 describe('recording a visit (time:record)', () => {
@@ -212,6 +213,94 @@ describe('recording a visit (time:record)', () => {
 		await eventually(() => readVisit(phone.doc, id)?.status === 'cancelled', 5000, 'cancelled');
 		const [row] = await suite.db.select().from(timeEntry).where(eq(timeEntry.visitId, id));
 		expect(row).toMatchObject({ outcome: 'not-done', minutes: 0, note: 'Brukaren på sjukhus' });
+	});
+});
+
+describe('time is recorded afterwards (T2)', () => {
+	it('refuses time for a visit dated after today in the team’s time zone, and takes today’s', async () => {
+		const today = todayIn();
+		const later = addDays(today, 2);
+		const ingridVisit = async (d: Device, date: string) => {
+			const id = createVisit(d.doc, {
+				clientId: suite.world.clients.ingrid,
+				date,
+				dayPart: 'afternoon',
+				services: ['social'],
+				minutes: 30,
+				assignees: [suite.world.staff.anna]
+			});
+			await whenCommitted(suite.db, id);
+			return id;
+		};
+		const phone = await device(
+			suite.world.staff.anna,
+			boardRoom(suite.world.teams.bjorken, isoWeekKey(later))
+		);
+		const ahead = await ingridVisit(phone, later);
+		expect(await report(phone, { visitId: ahead, minutes: 30 })).toEqual({
+			ok: false,
+			error: 'future-date'
+		});
+		expect(await suite.db.$count(timeEntry, eq(timeEntry.visitId, ahead))).toBe(0);
+		expect(readVisit(phone.doc, ahead)?.status).toBe('planned');
+
+		const now = await device(
+			suite.world.staff.anna,
+			boardRoom(suite.world.teams.bjorken, isoWeekKey(today))
+		);
+		const current = await ingridVisit(now, today);
+		expect(await report(now, { visitId: current, minutes: 30 })).toMatchObject({ ok: true });
+	});
+});
+
+describe('a visit marked done on the board (F4)', () => {
+	it('keeps its estimate in the frame until time is recorded for it', async () => {
+		const tablet = await device(suite.world.staff.anna, suite.world.nextRoom);
+		const frames: FramesEvent[] = [];
+		tablet.socket.on('frames', (e) => frames.push(e));
+		const id = createVisit(tablet.doc, {
+			clientId: suite.world.clients.greta,
+			date: '2026-11-30',
+			dayPart: 'morning',
+			services: ['meals'],
+			minutes: 60
+		});
+		await whenCommitted(suite.db, id);
+		const before = await gretaWeek(NEXT_WEEK);
+		const heard = frames.length;
+
+		setStatus(tablet.doc, id, 'done');
+		await eventually(() => frames.length > heard, 5000, 'frame figures');
+		const [row] = await suite.db.select().from(plannedVisit).where(eq(plannedVisit.id, id));
+		expect(row.status).toBe('done');
+		// Nothing was recorded, so nothing is used and the 60 minutes still count as planned:
+		// in the summaries the reports read, and in the figures the board shows.
+		const marked = await gretaWeek(NEXT_WEEK);
+		expect([marked.usedMinutes, marked.plannedMinutes]).toEqual([
+			before.usedMinutes,
+			before.plannedMinutes
+		]);
+		const shown = frames
+			.at(-1)!
+			.frames.find((f) => f.clientId === suite.world.clients.greta && f.period === NEXT_WEEK);
+		expect(shown?.plannedMinutes).toBe(before.plannedMinutes);
+
+		// The frame rule agrees: a visit that fits only if those minutes were free is refused.
+		const tooMuch = createVisit(tablet.doc, {
+			clientId: suite.world.clients.greta,
+			date: '2026-12-01',
+			dayPart: 'midday',
+			services: ['meals'],
+			minutes: before.leftMinutes + 30
+		});
+		await eventually(() => tablet.verdicts.some((v) => v.visitId === tooMuch), 5000, 'verdict');
+		expect(tablet.verdicts.find((v) => v.visitId === tooMuch)?.rule).toBe('frame-limit');
+
+		// Reported: the recorded 45 minutes replace the 60-minute estimate.
+		expect(await report(tablet, { visitId: id, minutes: 45 })).toMatchObject({ ok: true });
+		const reported = await gretaWeek(NEXT_WEEK);
+		expect(reported.usedMinutes - before.usedMinutes).toBe(45);
+		expect(reported.plannedMinutes - before.plannedMinutes).toBe(-60);
 	});
 });
 

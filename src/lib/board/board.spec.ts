@@ -1,6 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
+import { addDays, isoWeekKey } from '$lib/domain/periods';
 import {
+	BOARD_LIMITS,
+	NEW_BOARD_WEEKS,
+	VISIT_LIMITS,
+	huddleMap,
+	noteOf,
+	opensFreely,
+	parseHuddleDay,
+	parseSignal,
+	signalsMap,
+	weeksFromToday,
+	writeHuddleDay,
+	writeSignalState,
 	addHuddleItem,
 	addService,
 	addSignal,
@@ -226,5 +239,100 @@ describe('absences, signals and the huddle', () => {
 			['Ring sjuksköterskan', false]
 		]);
 		expect(readHuddle(doc, '2026-11-24')).toEqual({ date: '2026-11-24', notes: '', checklist: [] });
+	});
+});
+
+describe('bounds of the layout', () => {
+	it('reads a signal only with its layout and says when its text is too long', () => {
+		const doc = new Y.Doc();
+		const id = addSignal(doc, { clientId: CLIENT, text: 'Verkar orolig' });
+		expect(parseSignal(id, signalsMap(doc).get(id))).toMatchObject({
+			ok: true,
+			signal: { text: 'Verkar orolig', done: false }
+		});
+		const long = addSignal(doc, {
+			clientId: CLIENT,
+			text: 'x'.repeat(BOARD_LIMITS.signalText + 1)
+		});
+		expect(parseSignal(long, signalsMap(doc).get(long))).toEqual({
+			ok: false,
+			reason: 'text-too-long'
+		});
+		(signalsMap(doc).get(id) as Y.Map<unknown>).set('extra', 'y'.repeat(1000));
+		expect(parseSignal(id, signalsMap(doc).get(id))).toEqual({
+			ok: false,
+			reason: 'invalid-layout'
+		});
+		writeSignalState(doc, { id, clientId: CLIENT, text: 'Åter', followUpBy: ANNA, done: true });
+		expect(readSignals(doc).find((s) => s.id === id)).toEqual({
+			id,
+			clientId: CLIENT,
+			text: 'Åter',
+			followUpBy: ANNA,
+			done: true
+		});
+		expect(parseSignal(id, signalsMap(doc).get(id)).ok).toBe(true);
+	});
+
+	it('does not take formatting, embeds or unknown keys in a visit, and puts them right', () => {
+		const doc = new Y.Doc();
+		const id = createVisit(doc, {
+			clientId: CLIENT,
+			date: '2026-11-23',
+			dayPart: 'morning',
+			services: ['meals'],
+			minutes: 30,
+			note: 'Nyckel'
+		});
+		const accepted = readVisit(doc, id)!;
+		const note = noteOf(doc, id)!;
+		// Formatting takes no characters, so it would not count in the note's length.
+		note.format(0, 3, { huge: 'z'.repeat(10_000) });
+		expect(parseVisit(id, visitsMap(doc).get(id))).toEqual({ ok: false, reason: 'invalid-layout' });
+		(visitsMap(doc).get(id) as Y.Map<unknown>).set('junk', 'j'.repeat(1000));
+		writeVisitState(doc, accepted);
+		expect(parseVisit(id, visitsMap(doc).get(id))).toEqual({ ok: true, visit: accepted });
+		setNote(doc, id, 'n'.repeat(VISIT_LIMITS.note + 1));
+		expect(parseVisit(id, visitsMap(doc).get(id))).toEqual({ ok: false, reason: 'text-too-long' });
+	});
+
+	it('reads a huddle day only for a date of the week, within its bounds', () => {
+		const doc = new Y.Doc();
+		const week = ['2026-11-23', '2026-11-24'];
+		setHuddleNotes(doc, '2026-11-23', 'Ring anhöriga');
+		const item = addHuddleItem(doc, '2026-11-23', 'Kolla nycklar');
+		const parsed = parseHuddleDay('2026-11-23', huddleMap(doc).get('2026-11-23'), week);
+		expect(parsed).toMatchObject({
+			ok: true,
+			day: { notes: 'Ring anhöriga', checklist: [{ id: item, text: 'Kolla nycklar', done: false }] }
+		});
+		setHuddleNotes(doc, '2026-12-01', 'utanför veckan');
+		expect(parseHuddleDay('2026-12-01', huddleMap(doc).get('2026-12-01'), week).ok).toBe(false);
+		addHuddleItem(doc, '2026-11-24', 'k'.repeat(BOARD_LIMITS.checklistText + 1));
+		expect(parseHuddleDay('2026-11-24', huddleMap(doc).get('2026-11-24'), week)).toEqual({
+			ok: false,
+			reason: 'text-too-long'
+		});
+		if (!parsed.ok) throw new Error('parsed');
+		setHuddleNotes(doc, '2026-11-23', 'n'.repeat(BOARD_LIMITS.huddleNotes + 1));
+		writeHuddleDay(doc, parsed.day);
+		expect(readHuddle(doc, '2026-11-23')).toEqual({
+			date: '2026-11-23',
+			notes: 'Ring anhöriga',
+			checklist: [{ id: item, text: 'Kolla nycklar', done: false }]
+		});
+	});
+
+	it('creates boards freely only for weeks near today', () => {
+		const today = '2026-11-25';
+		const weekIn = (weeks: number) => isoWeekKey(addDays(today, 7 * weeks));
+		expect(weeksFromToday('2026-W48', today)).toBe(0);
+		// 2026 has 53 ISO weeks.
+		expect(weeksFromToday('2027-W01', today)).toBe(6);
+		expect(weeksFromToday(weekIn(-30), today)).toBe(-30);
+		expect(opensFreely(weekIn(NEW_BOARD_WEEKS.future), today)).toBe(true);
+		expect(opensFreely(weekIn(NEW_BOARD_WEEKS.future + 1), today)).toBe(false);
+		expect(opensFreely(weekIn(-NEW_BOARD_WEEKS.past), today)).toBe(true);
+		expect(opensFreely(weekIn(-NEW_BOARD_WEEKS.past - 1), today)).toBe(false);
 	});
 });

@@ -5,3 +5,4 @@ export * from './absences';
 export * from './signals';
 export * from './huddle';
 export { newId } from './ids';
+export * from './limits';

@@ -8,18 +8,35 @@ import * as Y from 'yjs';
 import { rankBetween } from '$lib/domain/rank';
 import { DAY_PARTS, type DayPart, type IsoDate, type VisitStatus } from '$lib/domain/types';
 import { newId } from './ids';
-import { UUID_PATTERN, visitsMap, type BoardVisit, type VisitKey } from './schema';
+import {
+	BOARD_LIMITS,
+	clearType,
+	hasListContent,
+	hasOnlyKeys,
+	isPlainText,
+	keepKeys,
+	writePlainText
+} from './limits';
+import { UUID_PATTERN, VISIT_KEYS, visitsMap, type BoardVisit, type VisitKey } from './schema';
 
-/** Longest accepted medical window text, rank and note: bounds on what one visit may hold. */
-export const VISIT_LIMITS = { window: 60, rank: 120, note: 4000 } as const;
+/**
+ * Longest accepted medical window text, rank and note, and longest code, date, day part or
+ * status: bounds on what one visit may hold (see also BOARD_LIMITS).
+ */
+export const VISIT_LIMITS = { window: 60, rank: 120, note: 4000, field: 60 } as const;
 
 export type ParsedVisit = { ok: true; visit: BoardVisit } | { ok: false; reason: string };
 
-function isTrueSet(value: unknown): value is Y.Map<unknown> {
-	if (!(value instanceof Y.Map)) return false;
-	for (const v of value.values()) if (v !== true) return false;
+/** A set (`Y.Map<key, true>`) of at most `max` keys of at most VISIT_LIMITS.field characters. */
+function isTrueSet(value: unknown, max: number): value is Y.Map<unknown> {
+	if (!(value instanceof Y.Map) || value.size > max || hasListContent(value)) return false;
+	for (const [k, v] of value.entries())
+		if (v !== true || k.length > VISIT_LIMITS.field) return false;
 	return true;
 }
+
+const shortString = (value: unknown): value is string =>
+	typeof value === 'string' && value.length <= VISIT_LIMITS.field;
 
 /**
  * Reads a visit's Y.Map into plain data, or says why it does not have the visit layout.
@@ -28,7 +45,9 @@ function isTrueSet(value: unknown): value is Y.Map<unknown> {
  */
 export function parseVisit(id: string, value: unknown): ParsedVisit {
 	if (!UUID_PATTERN.test(id)) return { ok: false, reason: 'invalid-id' };
-	if (!(value instanceof Y.Map)) return { ok: false, reason: 'invalid-layout' };
+	if (!(value instanceof Y.Map) || !hasOnlyKeys(value, VISIT_KEYS)) {
+		return { ok: false, reason: 'invalid-layout' };
+	}
 	const clientId = value.get('clientId');
 	const date = value.get('date');
 	const dayPart = value.get('dayPart');
@@ -39,19 +58,28 @@ export function parseVisit(id: string, value: unknown): ParsedVisit {
 	const rank = value.get('rank');
 	const status = value.get('status');
 	const note = value.get('note');
+	if (note instanceof Y.Text && note.length > VISIT_LIMITS.note) {
+		return { ok: false, reason: 'text-too-long' };
+	}
 	if (
-		typeof clientId !== 'string' ||
-		typeof date !== 'string' ||
-		typeof dayPart !== 'string' ||
+		(services instanceof Y.Map && services.size > BOARD_LIMITS.visitServices) ||
+		(assignees instanceof Y.Map && assignees.size > BOARD_LIMITS.visitAssignees)
+	) {
+		return { ok: false, reason: 'too-many' };
+	}
+	if (
+		!shortString(clientId) ||
+		!shortString(date) ||
+		!shortString(dayPart) ||
 		typeof minutes !== 'number' ||
-		typeof status !== 'string' ||
+		!shortString(status) ||
 		typeof rank !== 'string' ||
 		rank.length > VISIT_LIMITS.rank ||
 		(window !== undefined && (typeof window !== 'string' || window.length > VISIT_LIMITS.window)) ||
-		!isTrueSet(services) ||
-		!isTrueSet(assignees) ||
+		!isTrueSet(services, BOARD_LIMITS.visitServices) ||
+		!isTrueSet(assignees, BOARD_LIMITS.visitAssignees) ||
 		(note !== undefined && !(note instanceof Y.Text)) ||
-		(note instanceof Y.Text && note.length > VISIT_LIMITS.note)
+		(note instanceof Y.Text && !isPlainText(note))
 	) {
 		return { ok: false, reason: 'invalid-layout' };
 	}
@@ -179,6 +207,7 @@ function editSet(
 
 function replaceSet(set: Y.Map<unknown>, keys: Iterable<string>) {
 	const wanted = new Set(keys);
+	if (hasListContent(set)) clearType(set, false);
 	for (const key of [...set.keys()]) if (!wanted.has(key)) set.delete(key);
 	for (const key of wanted) if (set.get(key) !== true) set.set(key, true);
 }
@@ -298,6 +327,7 @@ export function writeVisitState(doc: Y.Doc, state: BoardVisit): VisitKey[] {
 			return;
 		}
 		const map = existing as Y.Map<unknown>;
+		keepKeys(map, VISIT_KEYS);
 		for (const key of ['clientId', 'date', 'dayPart', 'minutes', 'rank', 'status'] as const) {
 			if (map.get(key) !== state[key]) {
 				map.set(key, state[key]);
@@ -314,6 +344,7 @@ export function writeVisitState(doc: Y.Doc, state: BoardVisit): VisitKey[] {
 			const wanted = state[key];
 			if (
 				set instanceof Y.Map &&
+				!hasListContent(set) &&
 				set.size === wanted.length &&
 				wanted.every((k) => set.get(k) === true)
 			) {
@@ -324,13 +355,9 @@ export function writeVisitState(doc: Y.Doc, state: BoardVisit): VisitKey[] {
 			changed.push(key);
 		}
 		const note = map.get('note');
-		if (!(note instanceof Y.Text) || note.toString() !== state.note) {
-			if (note instanceof Y.Text) {
-				note.delete(0, note.length);
-				note.insert(0, state.note);
-			} else {
-				map.set('note', new Y.Text(state.note));
-			}
+		if (!(note instanceof Y.Text) || !isPlainText(note) || note.toString() !== state.note) {
+			if (note instanceof Y.Text) writePlainText(note, state.note);
+			else map.set('note', new Y.Text(state.note));
 			changed.push('note');
 		}
 	});

@@ -6,7 +6,9 @@ import {
 	effectiveTimeEntries,
 	frameFigures,
 	frameUsageOf,
-	timeOverdrawsFrame
+	holdsEstimate,
+	timeOverdrawsFrame,
+	timeRecordableOn
 } from './frame';
 import { addDays, isoWeekRange, monthRange } from './periods';
 import type { TimeEntry } from './types';
@@ -216,6 +218,24 @@ describe('time entry corrections', () => {
 });
 
 describe('frame usage', () => {
+	it('[F4] a visit holds its estimate while planned, and while done until time is recorded', () => {
+		expect(holdsEstimate({ status: 'planned' }, false)).toBe(true);
+		expect(holdsEstimate({ status: 'planned' }, true)).toBe(true);
+		expect(holdsEstimate({ status: 'done' }, false)).toBe(true);
+		expect(holdsEstimate({ status: 'done' }, true)).toBe(false);
+		for (const status of ['declined', 'cancelled'] as const) {
+			expect(holdsEstimate({ status }, false)).toBe(false);
+			expect(holdsEstimate({ status }, true)).toBe(false);
+		}
+	});
+
+	it('[T2] time is recorded afterwards: today and earlier, never a later day', () => {
+		expect(timeRecordableOn('2026-11-23', '2026-11-23')).toBe(true);
+		expect(timeRecordableOn('2026-11-22', '2026-11-23')).toBe(true);
+		expect(timeRecordableOn('2026-11-24', '2026-11-23')).toBe(false);
+		expect(timeRecordableOn('2027-01-01', '2026-12-31')).toBe(false);
+	});
+
 	it('[F3] counts effective time in the period and other planned visits', () => {
 		const week = isoWeekRange('2026-W48');
 		const usage = frameUsageOf({
@@ -225,19 +245,22 @@ describe('frame usage', () => {
 				timeEntry({ id: 'a', date: MONDAY, minutes: 30 }),
 				timeEntry({ id: 'b', date: MONDAY, minutes: 45, correctsId: 'a' }),
 				timeEntry({ id: 'before', date: addDays(MONDAY, -1), minutes: 60 }),
-				timeEntry({ id: 'other-client', clientId: 'client-2', minutes: 60 })
+				timeEntry({ id: 'other-client', clientId: 'client-2', minutes: 60 }),
+				timeEntry({ id: 'report', date: MONDAY, minutes: 40, visitId: 'done' })
 			],
 			visits: [
 				visit({ id: 'v1', minutes: 30 }),
 				visit({ id: 'v2', minutes: 20, date: addDays(MONDAY, 6) }),
 				visit({ id: 'checked', minutes: 60 }),
 				visit({ id: 'done', minutes: 60, status: 'done' }),
+				visit({ id: 'done-unreported', minutes: 15, status: 'done' }),
 				visit({ id: 'cancelled', minutes: 60, status: 'cancelled' }),
 				visit({ id: 'next-week', minutes: 60, date: addDays(MONDAY, 7) })
 			],
 			excludeVisitId: 'checked'
 		});
-		expect(usage).toEqual({ usedMinutes: 45, otherPlannedMinutes: 50 });
+		// 30 + 20 planned, and 15 of the done visit nobody has reported yet (F4).
+		expect(usage).toEqual({ usedMinutes: 85, otherPlannedMinutes: 65 });
 	});
 
 	it('[F3] a correction that moves an entry to another day moves its minutes', () => {

@@ -1,9 +1,9 @@
 /**
  * Frame arithmetic: how much of a client's granted frame is used, planned and left, and which
- * recorded time counts. Rules F1–F3 and T1 in SPEC.md.
+ * recorded time counts. Rules F1–F4, T1 and T2 in SPEC.md.
  */
 import { isWithin } from './periods';
-import type { FramePeriodRange, FrameUsage, TimeEntry, Visit } from './types';
+import type { FramePeriodRange, FrameUsage, IsoDate, TimeEntry, Visit } from './types';
 
 /** Colour of a frame on the board: plenty left, running low, or nothing left. */
 export type FrameLevel = 'ok' | 'low' | 'out';
@@ -80,6 +80,24 @@ export function timeOverdrawsFrame(input: {
 	);
 }
 
+/**
+ * Whether time may be recorded for a visit on `date` (T2): time is recorded afterwards, so a
+ * visit dated after `today` (the team's day, P8) has none yet; today's visits may be reported.
+ */
+export function timeRecordableOn(date: IsoDate, today: IsoDate): boolean {
+	return date <= today;
+}
+
+/**
+ * Whether a visit holds its estimate in its frame period (F4): while it is planned, and once
+ * done until time is recorded for it — a visit marked done on the board without a report must
+ * not free its minutes, or the frame would show time that was spent as left to plan. Once a
+ * report exists its recorded time counts instead. Declined and cancelled visits hold nothing.
+ */
+export function holdsEstimate(visit: Pick<Visit, 'status'>, reported: boolean): boolean {
+	return visit.status === 'planned' || (visit.status === 'done' && !reported);
+}
+
 /** The fields of a time entry that decide whether it still counts. */
 export type CorrectableEntry = Pick<TimeEntry, 'id' | 'correctsId' | 'minutes'>;
 
@@ -150,8 +168,9 @@ export function effectiveMinutes(entries: readonly CorrectableEntry[]): number {
 /**
  * A client's frame usage in one period from raw entries and visits (F3), for callers that hold
  * the data in memory (the board, tests). Corrections are resolved over all entries before they
- * are filtered by date, so moving an entry to another day moves its minutes too. Visits that
- * are done, declined or cancelled plan nothing: a done visit's real time is in its entries.
+ * are filtered by date, so moving an entry to another day moves its minutes too. Declined and
+ * cancelled visits plan nothing; a done visit's real time is in its entries, and until an
+ * entry names it (`visitId`) its estimate still counts (F4).
  */
 export function frameUsageOf(input: {
 	clientId: string;
@@ -165,11 +184,12 @@ export function frameUsageOf(input: {
 	const usedMinutes = effectiveTimeEntries(input.timeEntries)
 		.filter((e) => e.clientId === clientId && isWithin(e.date, period))
 		.reduce((sum, e) => sum + e.minutes, 0);
+	const reported = new Set(input.timeEntries.map((e) => e.visitId));
 	const otherPlannedMinutes = input.visits
 		.filter(
 			(v) =>
 				v.clientId === clientId &&
-				v.status === 'planned' &&
+				holdsEstimate(v, reported.has(v.id)) &&
 				v.id !== input.excludeVisitId &&
 				isWithin(v.date, period)
 		)

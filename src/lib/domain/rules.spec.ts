@@ -303,15 +303,25 @@ describe('[DL3] frame', () => {
 		]);
 	});
 
-	it('[DL3] a visit taken back from done to planned adds all its minutes', () => {
+	it('[DL3] a visit taken back from done to planned adds all its minutes once time was recorded', () => {
+		const ctx = ruleContext({
+			decisions: weekly(600),
+			usage: { usedMinutes: 560, otherPlannedMinutes: 0 },
+			previous: visit({ minutes: 60, status: 'done' }),
+			reported: () => true
+		});
+		expect(checkVisit(visit({ minutes: 60 }), ctx)).toMatchObject([
+			{ rule: 'frame-limit', addedMinutes: 60 }
+		]);
+	});
+
+	it('[F4] a visit taken back from done before any report adds nothing: it held its minutes', () => {
 		const ctx = ruleContext({
 			decisions: weekly(600),
 			usage: { usedMinutes: 560, otherPlannedMinutes: 0 },
 			previous: visit({ minutes: 60, status: 'done' })
 		});
-		expect(checkVisit(visit({ minutes: 60 }), ctx)).toMatchObject([
-			{ rule: 'frame-limit', addedMinutes: 60 }
-		]);
+		expect(checkVisit(visit({ minutes: 60 }), ctx)).toEqual([]);
 	});
 
 	it('[DL3] in a period overdrawn by recorded time the team may still rearrange and shorten', () => {
@@ -329,12 +339,27 @@ describe('[DL3] frame', () => {
 		]);
 	});
 
-	it('[DL3] a visit marked done plans nothing and is never refused for the frame', () => {
+	it('[DL3] a visit done and reported plans nothing and is never refused for the frame', () => {
 		const ctx = ruleContext({
 			decisions: weekly(60),
-			usage: { usedMinutes: 600, otherPlannedMinutes: 0 }
+			usage: { usedMinutes: 600, otherPlannedMinutes: 0 },
+			reported: (id) => id === 'visit-1'
 		});
 		expect(checkVisit(visit({ status: 'done', minutes: 480 }), ctx)).toEqual([]);
+	});
+
+	it('[F4] a visit marked done before its time is recorded still holds its estimate', () => {
+		const ctx = ruleContext({
+			decisions: weekly(120),
+			usage: { usedMinutes: 0, otherPlannedMinutes: 60 },
+			previous: visit({ minutes: 60 })
+		});
+		// Marking it done frees nothing and adds nothing: accepted.
+		expect(checkVisit(visit({ status: 'done', minutes: 60 }), ctx)).toEqual([]);
+		// It is still judged on the frame: raising its estimate beyond the frame is refused.
+		expect(checkVisit(visit({ status: 'done', minutes: 90 }), ctx)).toMatchObject([
+			{ rule: 'frame-limit', addedMinutes: 30, leftMinutes: 60 }
+		]);
 	});
 
 	it('[DL3] a new planned visit the check accepts never takes the period beyond frame + tolerance', () => {
@@ -376,14 +401,18 @@ describe('[DL3] frame', () => {
 				fc.nat(2400),
 				fc.nat(2400),
 				fc.nat(2400),
-				(v, previous, frameMinutes, usedMinutes, otherPlannedMinutes) => {
+				fc.boolean(),
+				(v, previous, frameMinutes, usedMinutes, otherPlannedMinutes, reported) => {
 					const planned = { ...v, status: 'planned' as const };
 					const ctx = ruleContext({
 						decisions: [decision({ frameMinutes })],
 						usage: { usedMinutes, otherPlannedMinutes },
-						previous
+						previous,
+						reported: () => reported
 					});
-					const before = previous.status === 'planned' ? previous.minutes : 0;
+					// What the previous state held (F4): planned, or done and not yet reported.
+					const held = previous.status === 'planned' || (previous.status === 'done' && !reported);
+					const before = held ? previous.minutes : 0;
 					const after = usedMinutes + otherPlannedMinutes + planned.minutes;
 					const accepted = !rulesOf(checkVisit(planned, ctx)).includes('frame-limit');
 					if (accepted && planned.minutes > before) {

@@ -12,6 +12,7 @@ import {
 	isValidIsoDate,
 	isWithin
 } from './periods';
+import { holdsEstimate } from './frame';
 import {
 	DAY_PARTS,
 	VISIT_STATUSES,
@@ -188,7 +189,7 @@ function previousPlannedMinutes(visit: Visit, ctx: RuleContext, period: FramePer
 	const previous = ctx.previous;
 	if (
 		!previous ||
-		previous.status !== 'planned' ||
+		!holdsEstimate(previous, ctx.reported?.(previous.id) ?? false) ||
 		previous.clientId !== visit.clientId ||
 		typeof previous.minutes !== 'number' ||
 		typeof previous.date !== 'string' ||
@@ -206,8 +207,9 @@ function previousPlannedMinutes(visit: Visit, ctx: RuleContext, period: FramePer
  * declined visit needs nobody and uses no frame, so only its layout is checked. A visit
  * without a decision on its date (DL1) is not judged on scope or frame either, which would
  * have no decision to compare with; competence (C1) is judged on every visit still going
- * ahead. A done visit is judged like a planned one but plans no minutes: its real time is in
- * the time entries, which are never refused.
+ * ahead. A done visit is judged like a planned one; once its time is recorded it plans no
+ * minutes (its real time is in the time entries, which are never refused), but until then it
+ * holds its estimate and is judged on the frame too (F4).
  */
 export function checkVisit(visit: Visit, ctx: RuleContext): Violation[] {
 	const reason = malformedReason(visit, ctx);
@@ -231,7 +233,7 @@ export function checkVisit(visit: Visit, ctx: RuleContext): Violation[] {
 		if (notGranted.length > 0) {
 			violations.push({ rule: 'decision-scope', notGranted, granted: [...decision.services] });
 		}
-		if (visit.status === 'planned') {
+		if (holdsEstimate(visit, ctx.reported?.(visit.id) ?? false)) {
 			const frame = checkFrame(visit, ctx, decision);
 			if (frame) violations.push(frame);
 		}

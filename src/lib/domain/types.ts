@@ -113,6 +113,12 @@ export interface RuleContext {
 	frameUsage(period: FramePeriodRange): FrameUsage;
 	/** The visit's last accepted state, if any: lets a verdict say what "this change adds". */
 	previous?: Visit;
+	/**
+	 * Whether time has been recorded for the visit (any report, corrections included). A done
+	 * visit without one still holds its estimate and is judged on the frame (F4). Omitted: no
+	 * visit has a report.
+	 */
+	reported?(visitId: string): boolean;
 }
 
 /** One broken rule, with the numbers a verdict shows and what would be allowed. */

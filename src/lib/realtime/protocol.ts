@@ -13,9 +13,13 @@ export const YJS_PATH = '/yjs';
 /** Path of socket.io. */
 export const SOCKET_IO_PATH = '/socket.io';
 
-/** The rules a verdict can name: the four of DESIGN.md §3 and `malformed`. */
-export const VERDICT_RULES = RULE_IDS;
-export type VerdictRule = RuleId;
+/**
+ * The rules a verdict can name: the four of DESIGN.md §3, `malformed`, and `board-limit` for a
+ * change over one of the board's bounds (a text too long, too many entries, a full board; see
+ * BOARD_LIMITS in `$lib/board`).
+ */
+export const VERDICT_RULES = [...RULE_IDS, 'board-limit'] as const;
+export type VerdictRule = RuleId | 'board-limit';
 
 /** Why a command or a join was refused. */
 export const REALTIME_ERRORS = [
@@ -31,8 +35,13 @@ export const REALTIME_ERRORS = [
 	'not-found',
 	/** The change would break a rule; `verdict` says which. */
 	'refused',
-	/** The same idempotency key was used for a different command. */
+	/**
+	 * The idempotency key was used before for another command, by another person, or with
+	 * other values; nothing changed. Resending the same payload is a replay, never a conflict.
+	 */
 	'conflict',
+	/** Time is recorded afterwards: the visit is dated after today in the team's time zone. */
+	'future-date',
 	/** Too many commands in a short time. */
 	'rate-limited',
 	'internal'
@@ -49,18 +58,35 @@ export const CLOSE_CODES = {
 	tooLarge: 1009,
 	/** The session ended (logout, expiry, password change). */
 	sessionEnded: 4001,
+	/** The board is at its size bound and takes no more changes. */
+	boardFull: 4013,
+	/**
+	 * Too many sockets on one session, too many boards open for one person, or boards opened
+	 * too fast; the reason says which. The provider tries again later.
+	 */
+	overLimit: 4029,
 	/** The server is shutting down; reconnect later. */
 	goingAway: 1001
 } as const;
 
+/** Close reasons that go with CLOSE_CODES.overLimit, and socket.io's refusal of a connection. */
+export const OVER_LIMIT_REASONS = ['too many connections', 'too many boards'] as const;
+export type OverLimitReason = (typeof OVER_LIMIT_REASONS)[number];
+/** The socket.io `connect_error` message when a session has too many sockets. */
+export const TOO_MANY_CONNECTIONS = 'too-many-connections';
+
 /**
  * A refused board change, sent to the author's devices only. `undone` lists what the server
  * put back: visit fields restored to their last accepted value (`'minutes'`, `'assignees'` …),
- * `'status'` when a new visit was cancelled instead, or `'visit'` when it was removed.
+ * `'status'` when a new visit was cancelled instead, or `'visit'` when it was removed; a
+ * signal or huddle day is put back whole (`undone: ['signal']`, `['huddle']`).
  */
 export interface VerdictEvent {
 	room: string;
+	/** The visit; for a verdict about a signal, a huddle day or the board, see `about`. */
 	visitId: string;
+	/** What the verdict is about when it is not a visit: `id` names the signal or the date. */
+	about?: { kind: 'signal' | 'huddle' | 'board'; id: string };
 	rule: VerdictRule;
 	/** One sentence in the author's language with the numbers and what would be allowed. */
 	message: string;

@@ -21,13 +21,26 @@ type Holder = { [KEY]?: Promise<App> };
 
 export function getApp(): Promise<App> {
 	const holder = globalThis as Holder;
-	holder[KEY] ??= startApp(configFromEnv());
+	if (!holder[KEY]) {
+		const starting = startApp(configFromEnv());
+		holder[KEY] = starting;
+		// A database that was down at start must not leave the app broken for good: the next
+		// call tries again.
+		starting.catch(() => {
+			if (holder[KEY] === starting) delete holder[KEY];
+		});
+	}
 	return holder[KEY];
 }
 
 async function startApp(config: AppConfig): Promise<App> {
 	const database = await openDatabase({ url: config.databaseUrl, dataDir: config.dataDir });
-	await migrateAndSeed(database, { demo: config.seedDemo });
+	try {
+		await migrateAndSeed(database, { demo: config.seedDemo });
+	} catch (error) {
+		await database.close().catch(() => {});
+		throw error;
+	}
 	const policy = { ...DEFAULT_SESSION_POLICY, tabletIdleMs: config.tabletIdleMinutes * 60_000 };
 	return {
 		database,

@@ -38,6 +38,7 @@ const WHATS: Record<string, () => string> = {
 	'client-list': m.mgraudit_what_client_list,
 	decision: m.mgraudit_what_decision,
 	frames: m.mgraudit_what_frames,
+	'frame-overview': m.acc_what_frame_overview,
 	'log-extract': m.mgraudit_what_log_extract,
 	'my-day': m.mgraudit_what_my_day,
 	'time-entry': m.mgraudit_what_time_entry,

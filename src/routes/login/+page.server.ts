@@ -38,11 +38,14 @@ export const actions: Actions = {
 				return fail(429, {
 					username,
 					error: 'rate-limited' as const,
-					minutes: Math.ceil(result.retryAfterSeconds / 60)
+					retryAfterSeconds: result.retryAfterSeconds
 				});
 			}
 			return fail(400, { username, error: 'invalid' as const });
 		}
+		// A session this browser already had is ended, not carried over: the new sign-in gets a
+		// new token whatever cookie came with it.
+		if (event.locals.session) await sessions.invalidate(event.locals.session.id);
 		setSessionCookie(event, result.token, result.session.expiresAt);
 		if (!event.cookies.get(localeCookie)) {
 			event.cookies.set(localeCookie, result.user.locale, {

@@ -2,6 +2,8 @@ import { z } from 'zod';
 import { isoWeekKey, monthKey, parsePeriodKey, todayIn } from '$lib/domain/periods';
 import { shiftPeriod, USAGE_FLAGS, flagRank, type UsageFlag } from '$lib/domain/usage';
 import { getApp } from '$lib/server/app';
+import { audit } from '$lib/server/audit';
+import { deviceOf } from '$lib/server/http';
 import { teamsOfUnit } from '$lib/server/services/manager-scope';
 import { unitUsage, type ClientUsage } from '$lib/server/services/unit-usage';
 import type { PageServerLoad } from './$types';
@@ -16,7 +18,6 @@ const query = z.object({
 		.enum(USAGE_FLAGS as [UsageFlag, ...UsageFlag[]])
 		.or(z.literal(''))
 		.catch(''),
-	q: z.string().max(100).catch(''),
 	sort: z.enum(SORTS).catch('flags'),
 	dir: z.enum(['asc', 'desc']).catch('asc')
 });
@@ -25,7 +26,8 @@ const collator = new Intl.Collator('sv');
 
 /**
  * The unit overview: how the clients' frames are used in a week or a month. Filters and order
- * travel in the address, so a view can be bookmarked and works without script.
+ * travel in the address, so a view can be bookmarked and works without script; the name search
+ * does not (a client's name is never put in an address) and filters the rows in the browser.
  */
 export const load: PageServerLoad = async (event) => {
 	const { unit } = await event.parent();
@@ -34,7 +36,6 @@ export const load: PageServerLoad = async (event) => {
 		period: p.get('period') ?? '',
 		team: p.get('team') ?? '',
 		flag: p.get('flag') ?? '',
-		q: p.get('q') ?? '',
 		sort: p.get('sort') ?? undefined,
 		dir: p.get('dir') ?? undefined
 	});
@@ -47,14 +48,20 @@ export const load: PageServerLoad = async (event) => {
 		unitUsage(db, { unitId: unit.id, period, today })
 	]);
 	const team = teams.find((t) => t.id === filter.team) ?? null;
-	const needle = filter.q.trim().toLocaleLowerCase('sv');
 	const clients = usage.clients.filter(
-		(c) =>
-			(!team || c.teamId === team.id) &&
-			(!filter.flag || c.flags.includes(filter.flag)) &&
-			(!needle || c.name.toLocaleLowerCase('sv').includes(needle))
+		(c) => (!team || c.teamId === team.id) && (!filter.flag || c.flags.includes(filter.flag))
 	);
 	clients.sort(order(filter.sort, filter.dir));
+	// The rows sent to the browser are read, whatever the name search there shows of them.
+	if (clients.length > 0) {
+		await audit(db, event.locals.user!, {
+			action: 'read',
+			clientIds: clients.map((c) => c.clientId),
+			device: deviceOf(event),
+			unitId: unit.id,
+			detail: { what: 'frame-overview', unitId: unit.id, period: period.key }
+		});
+	}
 	return {
 		period,
 		today,

@@ -1,5 +1,5 @@
 import { redirect } from '@sveltejs/kit';
 import type { PageServerLoad } from './$types';
 
-/** The profile holds one thing so far: the personal PIN for the team tablet. */
-export const load: PageServerLoad = () => redirect(303, '/profile/pin');
+/** The profile: the password here, the personal PIN for the team tablet at /profile/pin. */
+export const load: PageServerLoad = () => redirect(303, '/profile/password');

@@ -87,3 +87,19 @@ export function canOpenBoard(
 ): Promise<boolean> {
 	return canAccessTeam(db, user, teamId, start, end, 'board');
 }
+
+/** Whether `teamId` is the user's own team (a tablet's team), not one they are lent to. */
+export async function isHomeTeam(db: Db, user: SessionUser, teamId: string): Promise<boolean> {
+	const [row] = await db
+		.select({ teamId: teamMembership.teamId })
+		.from(teamMembership)
+		.where(
+			and(
+				eq(teamMembership.staffId, user.id),
+				eq(teamMembership.teamId, teamId),
+				isNull(teamMembership.lentOn)
+			)
+		)
+		.limit(1);
+	return row !== undefined;
+}

@@ -8,7 +8,7 @@
  * limit holds across restarts and across several app processes; the tablet's account, not its
  * session, so signing the tablet out and in again does not give a guesser fresh tries.
  */
-import { and, count, desc, eq, gt, inArray, isNotNull, isNull } from 'drizzle-orm';
+import { and, desc, eq, gt, inArray, isNotNull, isNull } from 'drizzle-orm';
 import {
 	DEFAULT_PIN_LIMITS,
 	isPinFormat,
@@ -22,7 +22,7 @@ import type { Db } from '../db/client';
 import { absence, auditLog, loginAttempt, staff } from '../db/schema';
 import { teamStaff } from '../services/teams';
 import { teamsOf } from './access';
-import { DEFAULT_LOGIN_LIMITS } from './login';
+import { checkLoginLimits, normaliseUsername } from './login';
 import { decoyPasswordHash, hashPassword, verifyPassword } from './password';
 import type { SessionStore, SessionUser } from './session';
 
@@ -45,7 +45,11 @@ export type SetPinResult =
 	| {
 			ok: false;
 			errors: { currentPassword?: 'missing' | 'wrong' | 'rate-limited'; pin?: PinProblem };
+			retryAfterSeconds?: number;
 	  };
+
+/** Wrong passwords when setting a PIN are recorded under this address of the person. */
+const pinSetupAddress = (staffId: string) => `pin-setup:${staffId}`;
 
 /**
  * Sets or changes the person's own PIN. The current password is asked for every time, so a
@@ -65,19 +69,19 @@ export async function setPin(
 	if (!input.currentPassword) errors.currentPassword = 'missing';
 	if (errors.pin || errors.currentPassword) return { ok: false, errors };
 
-	const since = new Date(now().getTime() - DEFAULT_LOGIN_LIMITS.windowMs);
-	const [failures] = await db
-		.select({ n: count() })
-		.from(loginAttempt)
-		.where(
-			and(
-				eq(loginAttempt.username, user.username),
-				eq(loginAttempt.success, false),
-				gt(loginAttempt.at, since)
-			)
-		);
-	if (failures.n >= DEFAULT_LOGIN_LIMITS.perAccount) {
-		return { ok: false, errors: { currentPassword: 'rate-limited' } };
+	// Wrong passwords here are failed sign-ins of the account, under the login page's limits.
+	const verdict = await checkLoginLimits(
+		db,
+		normaliseUsername(user.username),
+		pinSetupAddress(user.id),
+		now()
+	);
+	if (!verdict.allowed) {
+		return {
+			ok: false,
+			errors: { currentPassword: 'rate-limited' },
+			retryAfterSeconds: Math.max(1, Math.ceil(verdict.retryAfterMs / 1000))
+		};
 	}
 	const [person] = await db
 		.select({ passwordHash: staff.passwordHash })
@@ -88,8 +92,8 @@ export async function setPin(
 		: false;
 	if (!valid) {
 		await db.insert(loginAttempt).values({
-			username: user.username,
-			address: `pin-setup:${user.id}`,
+			username: normaliseUsername(user.username),
+			address: pinSetupAddress(user.id),
 			success: false,
 			at: now()
 		});

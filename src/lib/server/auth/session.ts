@@ -5,7 +5,7 @@
  */
 import { sha256 } from '@oslojs/crypto/sha2';
 import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
-import { and, eq, lt } from 'drizzle-orm';
+import { and, eq, lt, ne } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Role } from '$lib/domain/types';
 import type { Db } from '../db/client';
@@ -75,7 +75,8 @@ export interface SessionStore {
 	): Promise<{ token: string; session: SessionInfo }>;
 	validate(token: string): Promise<{ user: SessionUser; session: SessionInfo } | null>;
 	invalidate(sessionId: string): Promise<void>;
-	invalidateAllFor(staffId: string): Promise<void>;
+	/** Ends every session of the person, except `except` (the one changing the password). */
+	invalidateAllFor(staffId: string, opts?: { except?: string }): Promise<void>;
 	/** Called with the session id whenever a session ends (logout, expiry, password change). */
 	onInvalidate(listener: (sessionId: string) => void): () => void;
 	/** Names the person acting on a team tablet (seen now), or locks it with `null`. */
@@ -226,10 +227,14 @@ export function createSessionStore(
 			notify([sessionId]);
 		},
 
-		async invalidateAllFor(staffId) {
+		async invalidateAllFor(staffId, invalidateOpts = {}) {
 			const gone = await db
 				.delete(sessionTable)
-				.where(eq(sessionTable.staffId, staffId))
+				.where(
+					invalidateOpts.except
+						? and(eq(sessionTable.staffId, staffId), ne(sessionTable.id, invalidateOpts.except))
+						: eq(sessionTable.staffId, staffId)
+				)
 				.returning({ id: sessionTable.id });
 			notify(gone.map((g) => g.id));
 		},

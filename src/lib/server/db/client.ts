@@ -5,6 +5,7 @@
  */
 import { mkdirSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import * as schema from './schema';
 
@@ -32,6 +33,32 @@ export interface DatabaseOptions {
 	loadDataDir?: Blob;
 }
 
+/** PostgreSQL's type id of `bytea`. */
+const BYTEA = 17;
+
+/**
+ * Bytea to and from PGlite's hex text with Node's native hex codec. PGlite runs in the
+ * server's own thread, and its default codec builds one string per byte: about 0.8 s per MB
+ * written, so storing one large board snapshot held up every other board for a second.
+ */
+const BYTEA_SERIALIZERS = {
+	[BYTEA]: (value: unknown) => {
+		if (!(value instanceof Uint8Array)) throw new Error('bytea expects a Uint8Array');
+		return `\\x${Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('hex')}`;
+	}
+};
+const BYTEA_PARSERS = {
+	[BYTEA]: (text: string) => {
+		const bytes = Buffer.from(text.slice(2), 'hex');
+		return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+	}
+};
+
+/** Seconds before the next connection attempt: 0.05, 0.1, 0.2 … at most 1, with jitter. */
+export function reconnectDelaySeconds(attempt: number): number {
+	return Math.min(0.05 * 2 ** attempt, 1) * (0.5 + Math.random() / 2);
+}
+
 export async function openDatabase(options: DatabaseOptions = {}): Promise<DatabaseHandle> {
 	const migrationsFolder = options.migrationsFolder ?? resolve(process.cwd(), 'drizzle');
 	if (options.url) {
@@ -44,7 +71,15 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
 			// JIT compilation pays off for long analytical scans; the queries here are index
 			// lookups whose plans merely look expensive (a unit's frame report has a cost in the
 			// millions), where compiling costs more than the whole query.
-			connection: { jit: 'off' }
+			connection: { jit: 'off' },
+			// postgres.js waits longer after every failed connection attempt, counted across the
+			// pool, up to 20 s: after an outage of a few seconds the app stayed away for 10–20 s
+			// after the database was back. A short, capped wait brings it back within a second or
+			// so; a database that is down costs one refused connection per second per idle slot.
+			backoff: reconnectDelaySeconds,
+			// A server that does not answer at all (a network partition) fails queries after 10 s
+			// instead of the default 30 s, so commands fail clearly while it lasts.
+			connect_timeout: 10
 		});
 		const db = drizzle({ client: sql, schema });
 		return {
@@ -59,7 +94,11 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
 	const { migrate } = await import('drizzle-orm/pglite/migrator');
 	const dataDir = options.dataDir ?? 'memory://';
 	if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
-	const pg = new PGlite(dataDir, options.loadDataDir ? { loadDataDir: options.loadDataDir } : {});
+	const pg = new PGlite(dataDir, {
+		serializers: BYTEA_SERIALIZERS,
+		parsers: BYTEA_PARSERS,
+		...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {})
+	});
 	const db = drizzle({ client: pg, schema });
 	return {
 		db: db as unknown as Db,
@@ -67,4 +106,24 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
 		migrate: () => migrate(db, { migrationsFolder }),
 		close: () => pg.close()
 	};
+}
+
+/**
+ * Whether the database answers a trivial query within `timeoutMs`. A server that is down
+ * fails at once; one that hangs (a network partition, a server stuck in recovery) would
+ * otherwise hold the caller for as long as the driver waits to connect. Connections are made
+ * anew by the driver on the next query, so this turns true again as soon as the database is back.
+ */
+export async function databaseAnswers(db: Promise<Db> | Db, timeoutMs = 2000): Promise<boolean> {
+	let timer: ReturnType<typeof setTimeout> | undefined;
+	const timeout = new Promise<false>((resolve) => (timer = setTimeout(resolve, timeoutMs, false)));
+	const query = (async () => {
+		await (await db).execute(sql`select 1`);
+		return true;
+	})().catch(() => false);
+	try {
+		return await Promise.race([query, timeout]);
+	} finally {
+		clearTimeout(timer);
+	}
 }

@@ -282,7 +282,8 @@ export const plannedVisit = pgTable(
 		index('planned_visit_client_date_idx').on(t.clientId, t.date),
 		index('planned_visit_team_date_idx').on(t.teamId, t.date),
 		index('planned_visit_room_idx').on(t.room),
-		// Frame usage reads only visits still planned; done ones count through time entries.
+		// Frame usage reads visits still planned; done ones count through their time entries
+		// (and by their estimate until one is recorded, F4).
 		index('planned_visit_planned_idx')
 			.on(t.clientId, t.date, t.minutes)
 			.where(sql`${t.status} = 'planned'`)
@@ -344,6 +345,9 @@ export const timeEntry = pgTable(
 			t.createdAt
 		),
 		index('time_entry_corrects_idx').on(t.correctsId),
+		// A visit's reports: its latest report (corrections, T1), and whether a done visit still
+		// holds its estimate (F4), which the planned summary asks for every done visit.
+		index('time_entry_visit_idx').on(t.visitId),
 		uniqueIndex('time_entry_idempotency_idx').on(t.idempotencyKey)
 	]
 );
@@ -528,6 +532,11 @@ export const commandReceipt = pgTable('command_receipt', {
 		.notNull()
 		.references(() => staff.id),
 	command: text('command').notNull(),
+	/**
+	 * The canonical payload's fingerprint (`idempotency.ts`): a resend with the same payload is a
+	 * replay, the key with other values a conflict. Null on receipts from before it was kept.
+	 */
+	fingerprint: text('fingerprint'),
 	result: jsonb('result').notNull(),
 	createdAt: createdAt()
 });
@@ -589,7 +598,10 @@ export const clientPeriodPlanned = pgTable(
 		/** `YYYY-Www` or `YYYY-MM`. */
 		period: text('period').notNull(),
 		firstDay: date('first_day', { mode: 'string' }).notNull(),
-		/** Estimates of the client's visits in the period whose status is 'planned'. */
+		/**
+		 * Estimates of the client's visits in the period that are still planned, or done with no
+		 * time recorded yet (F4; drizzle/0008).
+		 */
 		plannedMinutes: integer('planned_minutes').notNull(),
 		plannedVisits: integer('planned_visits').notNull()
 	},

@@ -390,6 +390,20 @@ const LAST_NAMES = [
 	'Björk'
 ];
 
+/** The `index`th client's name: first names in order, surnames spread over the list. */
+function demoClientName(index: number): string {
+	return `${FIRST_NAMES[index]} ${LAST_NAMES[(index * 11) % LAST_NAMES.length]}`;
+}
+
+/**
+ * Every demo client's name, for checks that no client data reaches the server's logs or the
+ * addresses (docs/security.md).
+ */
+export const DEMO_CLIENT_NAMES: readonly string[] = Array.from(
+	{ length: BJORKEN_CLIENTS.length + EKEN_CLIENTS.length },
+	(_, i) => demoClientName(i)
+);
+
 const PREFERENCES = [
 	'Vill bli kallad vid förnamn. Kaffe med mjölk.',
 	'Lugn morgon; duschar helst på kvällen.',
@@ -599,7 +613,7 @@ async function insertDemo(db: Db, today: IsoDate, passwordHash: string): Promise
 		plans.forEach((plan, index) => {
 			const profile: Profile = PROFILES[plan.profile];
 			const clientId = dice.uuid();
-			const name = `${FIRST_NAMES[nameIndex]} ${LAST_NAMES[(nameIndex * 11) % LAST_NAMES.length]}`;
+			const name = demoClientName(nameIndex);
 			nameIndex += 1;
 			clients.push({ id: clientId, name, teamId: teamIds[teamKey] });
 			const area = dice.pick(TEAMS[teamKey].areas);

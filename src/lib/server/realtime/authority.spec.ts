@@ -30,7 +30,7 @@ import {
 	memoryContext
 } from '../../../../tests/fixtures/realtime';
 import { BoardAuthority, type Verdict } from './authority';
-import { inPeriod, type TeamContext } from './context';
+import { estimateOf, inPeriod, type TeamContext } from './context';
 import { createJudge } from './judge';
 import { checkIncomingUpdate } from './update-check';
 
@@ -60,8 +60,8 @@ class Network {
 		return createJudge(this.ctx, WEEK, (clientId, period, excludeId) => {
 			let sum = 0;
 			for (const v of this.authority.accepted.values()) {
-				if (v.clientId === clientId && v.status === 'planned' && v.id !== excludeId) {
-					if (inPeriod(v.date, period)) sum += v.minutes;
+				if (v.clientId === clientId && v.id !== excludeId && inPeriod(v.date, period)) {
+					sum += estimateOf(this.ctx, v);
 				}
 			}
 			return sum;
@@ -171,6 +171,77 @@ describe('the authority', () => {
 		expect([readVisit(net.server, a)?.minutes, readVisit(net.server, b)?.minutes]).toEqual([
 			60, 120
 		]);
+	});
+
+	it('[F4] keeps counting a visit marked done on the board until its time is recorded', () => {
+		const net = new Network();
+		const tablet = net.client('tablet');
+		const done = createVisit(tablet, gretaMorning({ minutes: 120 }));
+		net.flush();
+		setStatus(tablet, done, 'done');
+		net.flush();
+		expect(net.verdicts).toEqual([]);
+		// Its 2 h still count: another 90 min would take Greta's week beyond 3 h.
+		const more = createVisit(tablet, gretaMorning({ date: TUESDAY, minutes: 90 }));
+		net.flush();
+		expect(net.verdicts).toMatchObject([
+			{
+				visitId: more,
+				undone: ['status'],
+				status: 'cancelled',
+				violation: { rule: 'frame-limit', plannedMinutes: 120, leftMinutes: 60 }
+			}
+		]);
+		// Once time is recorded for it, its estimate makes way for the recorded time.
+		net.ctx = memoryContext({
+			reportedVisits: new Set([done]),
+			timeEntries: [
+				...memoryContext().timeEntries,
+				{ id: 'report', clientId: MEM.greta, date: MONDAY, minutes: 30, correctsId: null }
+			]
+		});
+		setStatus(tablet, more, 'planned');
+		net.flush();
+		expect(net.verdicts).toHaveLength(1);
+		expect(readVisit(net.server, more)?.status).toBe('planned');
+		net.expectConverged();
+		net.expectValid();
+	});
+
+	it('says which status a visit was put back to', () => {
+		const net = new Network(memoryContext({ reportedVisits: new Set() }));
+		const tablet = net.client('tablet');
+		const phone = net.client('phone');
+		const a = createVisit(tablet, gretaMorning({ minutes: 120 }));
+		net.flush();
+		net.ctx = memoryContext({ reportedVisits: new Set([a]) });
+		setStatus(tablet, a, 'done');
+		createVisit(tablet, gretaMorning({ date: TUESDAY, minutes: 120 }));
+		net.flush();
+		expect(net.verdicts).toEqual([]);
+		// Taking the reported visit back to planned would need 2 h more than Greta's week holds.
+		setStatus(phone, a, 'planned');
+		net.flush();
+		expect(net.verdicts).toMatchObject([
+			{ author: 'phone', visitId: a, undone: ['status'], status: 'done' }
+		]);
+		expect(readVisit(phone, a)?.status).toBe('done');
+	});
+
+	it('names an assignee from another team instead of showing a question mark', () => {
+		const net = new Network();
+		const tablet = net.client('tablet');
+		const id = createVisit(tablet, gretaMorning({ assignees: [MEM.erik] }));
+		net.flush();
+		expect(net.verdicts[0]).toMatchObject({
+			undone: ['assignees'],
+			violation: {
+				rule: 'malformed',
+				reason: 'unknown-assignee',
+				offDuty: [{ staffId: MEM.erik, name: 'Erik Sjö', absent: false }]
+			}
+		});
+		expect(readVisit(tablet, id)?.assignees).toEqual([]);
 	});
 
 	it('[C1] refuses an assignee without the delegation and names who could take the visit', () => {

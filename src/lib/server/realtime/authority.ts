@@ -8,7 +8,7 @@
  * what `settle` returns.
  */
 import * as Y from 'yjs';
-import type { Violation } from '$lib/domain/types';
+import type { Violation, VisitStatus } from '$lib/domain/types';
 import {
 	absencesMap,
 	parseVisit,
@@ -28,7 +28,7 @@ export type AuthorityViolation =
 	| {
 			rule: 'malformed';
 			reason: string;
-			offDuty?: { staffId: string; name: string; absent: boolean }[];
+			offDuty?: { staffId: string; name: string | null; absent: boolean }[];
 			date?: string;
 	  };
 
@@ -36,7 +36,9 @@ export interface Judge {
 	/** Every rule `visit` breaks; `previous` is its last accepted state (for "this change adds"). */
 	check(visit: BoardVisit, previous: BoardVisit | undefined): Violation[];
 	/** Assignees of `visit` who are not on duty on its date and day part, with a reason. */
-	offDuty(visit: BoardVisit): { staffId: string; name: string; absent: boolean }[];
+	offDuty(visit: BoardVisit): { staffId: string; name: string | null; absent: boolean }[];
+	/** Minutes the visit holds in its frame period (planned, or done and not reported: F4). */
+	estimate(visit: BoardVisit): number;
 }
 
 export interface Applied {
@@ -56,6 +58,11 @@ export interface Verdict {
 	undone: string[];
 	/** The visit as it was judged (for the message: date, client). */
 	visit: BoardVisit | undefined;
+	/**
+	 * The visit's status once the verdict is carried out — a new visit cancelled, or a visit put
+	 * back to its last accepted status — so the message can say which; undefined when removed.
+	 */
+	status: VisitStatus | undefined;
 }
 
 export interface Settled {
@@ -67,9 +74,6 @@ export interface Settled {
 }
 
 const RULE_FIELDS = ['clientId', 'date', 'dayPart', 'services', 'minutes', 'assignees', 'status'];
-
-const plannedMinutes = (v: BoardVisit | undefined) =>
-	v && v.status === 'planned' && typeof v.minutes === 'number' ? v.minutes : 0;
 
 /**
  * True when the violations of a change are all already present in the visit's last accepted
@@ -179,10 +183,10 @@ export class BoardAuthority {
 		const parsedOf = new Map(
 			[...applied.touched].map((id) => [id, parseVisit(id, visits.get(id))])
 		);
+		const estimate = (visit: BoardVisit | undefined) => (visit ? judge.estimate(visit) : 0);
 		const delta = (id: string) => {
 			const parsed = parsedOf.get(id);
-			const now = parsed?.ok ? plannedMinutes(parsed.visit) : 0;
-			return now - plannedMinutes(this.accepted.get(id));
+			return estimate(parsed?.ok ? parsed.visit : undefined) - estimate(this.accepted.get(id));
 		};
 		const order = [...applied.touched].sort((a, b) => delta(a) - delta(b) || (a < b ? -1 : 1));
 
@@ -238,10 +242,10 @@ export class BoardAuthority {
 			if (previous) {
 				const undone = writeVisitState(this.doc, previous);
 				changed.set(id, previous);
-				return { visitId: id, violation, undone, visit: previous };
+				return { visitId: id, violation, undone, visit: previous, status: previous.status };
 			}
 			remove();
-			return { visitId: id, violation, undone: ['visit'], visit: undefined };
+			return { visitId: id, violation, undone: ['visit'], visit: undefined, status: undefined };
 		}
 		const visit = parsed.visit;
 
@@ -251,7 +255,8 @@ export class BoardAuthority {
 				visitId: id,
 				violation: { rule: 'malformed', reason: 'duplicate-visit' },
 				undone: ['visit'],
-				visit
+				visit,
+				status: undefined
 			};
 		}
 
@@ -280,7 +285,7 @@ export class BoardAuthority {
 			if (visit.window === undefined) delete restored.window;
 			const undone = writeVisitState(this.doc, restored).filter((k) => RULE_FIELDS.includes(k));
 			accept(restored);
-			return { visitId: id, violation, undone, visit };
+			return { visitId: id, violation, undone, visit, status: restored.status };
 		}
 
 		// A new visit: drop assignees who are not on duty, otherwise cancel it, else remove it.
@@ -300,11 +305,11 @@ export class BoardAuthority {
 		}
 		if (remaining.length > 0) {
 			remove();
-			return { visitId: id, violation, undone: ['visit'], visit };
+			return { visitId: id, violation, undone: ['visit'], visit, status: undefined };
 		}
 		writeVisitState(this.doc, candidate);
 		accept(candidate);
-		return { visitId: id, violation, undone, visit };
+		return { visitId: id, violation, undone, visit, status: candidate.status };
 	}
 
 	private describe(violation: Violation, visit: BoardVisit, judge: Judge): AuthorityViolation {

@@ -3,14 +3,40 @@
  * one transaction with PostgreSQL's default synchronous commit: when it resolves, the updates,
  * their projection rows and audit rows are on disk together.
  */
+import { promisify } from 'node:util';
+import { deflateRaw, inflateRaw } from 'node:zlib';
 import { and, asc, eq, inArray, lte, ne, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { auditLog, boardSnapshot, boardUpdate, plannedVisit } from '../db/schema';
-import type { BoardStore, BoardWrite, StoredBoard } from './board-store';
+import { EMPTY_BOARD, type BoardStore, type BoardWrite, type StoredBoard } from './board-store';
 import { rowsOf } from '../db/rows';
 
 /** postgres.js hands bytea back as a Buffer, PGlite as a Uint8Array: give Yjs a plain view. */
 const bytes = (data: Uint8Array) => new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+
+/**
+ * Snapshots are stored compressed, behind this prefix: a real board shrinks about five times,
+ * and (de)compressing runs off the event loop, so writing a large board no longer holds up
+ * every other board while the embedded database copies it (PGlite runs in the server's own
+ * thread). No Yjs update starts with these bytes (they would announce 2^28 clients), so
+ * snapshots stored uncompressed before still load.
+ */
+const PACKED = [0xff, 0xff, 0xff, 0x7f];
+const deflate = promisify(deflateRaw);
+const inflate = promisify(inflateRaw);
+
+async function pack(data: Uint8Array): Promise<Uint8Array> {
+	const packed = await deflate(data, { level: 1 });
+	const out = new Uint8Array(PACKED.length + packed.byteLength);
+	out.set(PACKED);
+	out.set(packed, PACKED.length);
+	return out;
+}
+
+async function unpack(data: Uint8Array): Promise<Uint8Array> {
+	if (!PACKED.every((b, i) => data[i] === b)) return data;
+	return bytes(await inflate(data.subarray(PACKED.length)));
+}
 
 export class PostgresBoardStore implements BoardStore {
 	constructor(private readonly db: Db) {}
@@ -33,7 +59,7 @@ export class PostgresBoardStore implements BoardStore {
 		const upToId = snapshot ? Number(snapshot.upToId) : 0;
 		const after = updates.filter((u) => Number(u.id) > upToId);
 		return {
-			snapshot: snapshot ? bytes(snapshot.data) : null,
+			snapshot: snapshot ? await unpack(bytes(snapshot.data)) : null,
 			updates: after.map((u) => bytes(u.data)),
 			lastId: Math.max(upToId, ...after.map((u) => Number(u.id)))
 		};
@@ -107,20 +133,44 @@ export class PostgresBoardStore implements BoardStore {
 		});
 	}
 
-	async compact(room: string, data: Uint8Array, upToId: number): Promise<void> {
-		await this.db.transaction(async (tx) => {
-			await tx
-				.insert(boardSnapshot)
-				.values({ room, data, upToId, updatedAt: new Date() })
-				.onConflictDoUpdate({
-					target: boardSnapshot.room,
-					set: { data, upToId, updatedAt: new Date() },
-					where: lte(boardSnapshot.upToId, upToId)
-				});
-			await tx
-				.delete(boardUpdate)
-				.where(and(eq(boardUpdate.room, room), lte(boardUpdate.id, upToId)));
-		});
+	/**
+	 * Two statements, not one transaction, so other boards' commits can run between them: the
+	 * snapshot alone already hides the updates it contains (`load` skips ids ≤ its `upToId`),
+	 * and deleting them is only clean-up, done again by the next compaction if it is cut off.
+	 */
+	async compact(room: string, snapshot: Uint8Array, upToId: number): Promise<void> {
+		const data = await pack(snapshot);
+		await this.db
+			.insert(boardSnapshot)
+			.values({ room, data, upToId, updatedAt: new Date() })
+			.onConflictDoUpdate({
+				target: boardSnapshot.room,
+				// `excluded`, not the values again: the snapshot is sent (and parsed) once.
+				set: {
+					data: sql`excluded.data`,
+					upToId: sql`excluded.up_to_id`,
+					updatedAt: sql`excluded.updated_at`
+				},
+				where: lte(boardSnapshot.upToId, upToId)
+			});
+		await this.db
+			.delete(boardUpdate)
+			.where(and(eq(boardUpdate.room, room), lte(boardUpdate.id, upToId)));
+	}
+
+	async exists(room: string): Promise<boolean> {
+		const result = await this.db.execute(
+			sql`select exists (select 1 from board_snapshot where room = ${room})
+				or exists (select 1 from board_update where room = ${room}) as found`
+		);
+		return rowsOf<{ found: boolean }>(result)[0]?.found === true;
+	}
+
+	async create(room: string): Promise<void> {
+		await this.db
+			.insert(boardSnapshot)
+			.values({ room, data: EMPTY_BOARD, upToId: 0, updatedAt: new Date() })
+			.onConflictDoNothing({ target: boardSnapshot.room });
 	}
 
 	async visitsElsewhere(room: string, ids: string[]): Promise<Map<string, string>> {

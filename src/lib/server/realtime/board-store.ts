@@ -68,7 +68,14 @@ export interface BoardStore {
 	compact(room: string, data: Uint8Array, upToId: number): Promise<void>;
 	/** Projection rows of `ids` that belong to another room than `room` (ids reused elsewhere). */
 	visitsElsewhere(room: string, ids: string[]): Promise<Map<string, string>>;
+	/** True when the room has ever stored anything: a snapshot or an update. */
+	exists(room: string): Promise<boolean>;
+	/** Makes the room exist (as an empty board) if it does not yet; what it holds is kept. */
+	create(room: string): Promise<void>;
 }
+
+/** An empty board, as `create` stores it. */
+export const EMPTY_BOARD = new Uint8Array([0, 0]);
 
 /**
  * A store in process memory, for tests and benchmarks. Rows are copied in and out so a caller
@@ -143,6 +150,15 @@ export class MemoryBoardStore implements BoardStore {
 			if (row && row.room !== room) result.set(id, row.room);
 		}
 		return result;
+	}
+
+	async exists(room: string): Promise<boolean> {
+		await Promise.resolve();
+		return this.snapshots.has(room) || (this.logs.get(room)?.length ?? 0) > 0;
+	}
+
+	async create(room: string): Promise<void> {
+		if (!(await this.exists(room))) await this.compact(room, EMPTY_BOARD, 0);
 	}
 
 	/** Number of updates in the log of `room` (after its snapshot). */

@@ -1,7 +1,8 @@
 /**
  * Commands that change relational data and the boards together (DESIGN.md §4, §5): recorded
  * time, absences and moving a visit to another week. Each carries an idempotency key; a
- * replay answers as the first call did and changes nothing (§6).
+ * replay answers as the first call did and changes nothing, and the key sent again with other
+ * values is a `conflict` (§6).
  */
 import { and, desc, eq, isNull, or } from 'drizzle-orm';
 import {
@@ -11,7 +12,7 @@ import {
 	isoWeekRange,
 	todayIn
 } from '$lib/domain/periods';
-import { timeOverdrawsFrame } from '$lib/domain/frame';
+import { timeOverdrawsFrame, timeRecordableOn } from '$lib/domain/frame';
 import type { DayPart, IsoDate, VisitStatus } from '$lib/domain/types';
 import {
 	addSignal,
@@ -46,6 +47,7 @@ import {
 import type { SessionUser } from '../auth/session';
 import { verdictMessage } from '../services/verdict-text';
 import { usedMinutes, type TeamContext } from './context';
+import { canonicalJson, payloadFingerprint, timeRecordForm } from './idempotency';
 import type { Actor } from './room';
 import type { RoomManager } from './rooms';
 
@@ -53,48 +55,78 @@ export interface CommandDeps {
 	db: Db;
 	rooms: RoomManager;
 	canAccessTeam(user: SessionUser, teamId: string, start: IsoDate, end?: IsoDate): Promise<boolean>;
+	/** The team's today (`todayIn()`, Europe/Stockholm, unless a test sets the clock). */
+	today?: () => IsoDate;
 }
 
 type Result = { ok: boolean } & Record<string, unknown>;
 
-const inflight = new Map<string, Promise<Result>>();
+const inflight = new Map<string, { fingerprint: string; staffId: string; work: Promise<Result> }>();
+
+const CONFLICT = { ok: false, error: 'conflict' } as const;
+
+/** What a later send with the same key gets: the first answer, marked as a replay. */
+const asReplay = (result: Result): Result => (result.ok ? { ...result, replayed: true } : result);
 
 /**
- * Runs a command once per idempotency key: a replay by the same person gets the stored
- * result with `replayed: true`; the same key for another person or command is a conflict.
- * Refusals are not stored, so the same key may be tried again.
+ * Runs a command once per idempotency key (DESIGN.md §6). A replay — the same person sending
+ * the same payload again, also while the first run is still going — gets the first answer with
+ * `replayed: true`. The same key with another payload, for another person or command is a
+ * `conflict` and changes nothing: the new values are never silently dropped. Refusals are not
+ * stored, so the same key may be tried again.
  */
 async function once<T extends Result>(
 	db: Db,
 	actor: Actor,
 	command: string,
 	key: string,
+	fingerprint: string,
 	run: () => Promise<T>
 ): Promise<T> {
 	const scoped = `${command}:${key}`;
 	const running = inflight.get(scoped);
-	if (running) return (await running) as T;
+	if (running) {
+		if (running.fingerprint !== fingerprint || running.staffId !== actor.user.id) {
+			return CONFLICT as unknown as T;
+		}
+		return asReplay(await running.work) as T;
+	}
 	const work = (async (): Promise<Result> => {
 		const [receipt] = await db.select().from(commandReceipt).where(eq(commandReceipt.key, scoped));
 		if (receipt) {
-			if (receipt.staffId !== actor.user.id) return { ok: false, error: 'conflict' };
-			return { ...(receipt.result as Result), replayed: true };
+			if (receipt.staffId !== actor.user.id) return CONFLICT;
+			// Receipts from before fingerprints were kept cannot tell; they answer as they did.
+			if (receipt.fingerprint !== null && receipt.fingerprint !== fingerprint) return CONFLICT;
+			return asReplay(receipt.result as Result);
 		}
 		const result = await run();
 		if (result.ok) {
 			await db
 				.insert(commandReceipt)
-				.values({ key: scoped, staffId: actor.user.id, command, result })
+				.values({ key: scoped, staffId: actor.user.id, command, fingerprint, result })
 				.onConflictDoNothing();
 		}
 		return result;
 	})();
-	inflight.set(scoped, work);
+	inflight.set(scoped, { fingerprint, staffId: actor.user.id, work });
 	try {
 		return (await work) as T;
 	} finally {
 		inflight.delete(scoped);
 	}
+}
+
+/** Whether a stored time entry is the report `payload` describes (its receipt was lost). */
+function sameReport(entry: typeof timeEntry.$inferSelect, payload: TimeRecordPayload): boolean {
+	const stored = {
+		visitId: entry.visitId,
+		minutes: entry.minutes,
+		withClient: entry.withClient,
+		outcome: entry.outcome,
+		declinedServices: [...entry.declinedServices].sort(),
+		note: entry.note
+	};
+	return canonicalJson(stored) === canonicalJson(timeRecordForm(payload));
 }
 
 async function findVisit(db: Db, visitId: string) {
@@ -119,24 +151,31 @@ const STATUS_OF: Record<VisitOutcome, VisitStatus> = {
 
 /**
  * Records what happened at a visit ("Klar"): time really spent for the client, services the
- * client declined, a note, and optionally a signal for the team. Never refused for the frame:
- * an entry that overdraws it is stored and flagged (F2). The visit becomes `done` (its estimate
- * stops counting and its recorded time counts instead), `declined` or `cancelled`. A second
- * report for the same visit corrects the first: a new row naming the old one (T1), so the
- * history stays and nothing is counted twice.
+ * client declined, a note, and optionally a signal for the team. Time is recorded afterwards:
+ * a visit dated after the team's today is refused (`future-date`, T2). Never refused for the
+ * frame: an entry that overdraws it is stored and flagged (F2). The visit becomes `done` (its
+ * estimate stops counting and its recorded time counts instead, F4), `declined` or `cancelled`.
+ * A second report for the same visit corrects the first: a new row naming the old one (T1), so
+ * the history stays and nothing is counted twice.
  */
 export async function recordTime(
 	deps: CommandDeps,
 	actor: Actor,
 	payload: TimeRecordPayload
 ): Promise<TimeRecordResult> {
-	return once(deps.db, actor, 'time:record', payload.idempotencyKey, async () => {
+	const key = payload.idempotencyKey;
+	const fingerprint = payloadFingerprint('time:record', payload);
+	return once(deps.db, actor, 'time:record', key, fingerprint, async () => {
+		// The entry holds the key too: a report whose receipt was lost (a crash between the two)
+		// is still found, and compared field by field with what it stored.
 		const [existing] = await deps.db
 			.select()
 			.from(timeEntry)
-			.where(eq(timeEntry.idempotencyKey, payload.idempotencyKey));
+			.where(eq(timeEntry.idempotencyKey, key));
 		if (existing) {
-			if (existing.recordedBy !== actor.user.id) return { ok: false, error: 'conflict' } as const;
+			if (existing.recordedBy !== actor.user.id || !sameReport(existing, payload)) {
+				return CONFLICT;
+			}
 			return {
 				ok: true,
 				entryId: existing.id,
@@ -150,11 +189,18 @@ export async function recordTime(
 		if (!(await deps.canAccessTeam(actor.user, row.teamId, row.date))) {
 			return { ok: false, error: 'forbidden' } as const;
 		}
+		if (!timeRecordableOn(row.date, (deps.today ?? todayIn)())) {
+			return { ok: false, error: 'future-date' } as const;
+		}
 		const outcome = payload.outcome ?? 'done';
 		const declined = [...new Set(payload.declinedServices ?? [])].sort();
 		return deps.rooms.withRoom(row.room, async (room, ctx) => {
 			const visit = room.authority.accepted.get(payload.visitId);
 			if (!visit) return { ok: false, error: 'not-found' } as const;
+			// The board is the truth about the date: the projection row may lag a move.
+			if (!timeRecordableOn(visit.date, (deps.today ?? todayIn)())) {
+				return { ok: false, error: 'future-date' } as const;
+			}
 			if (declined.some((code) => !visit.services.includes(code))) {
 				return { ok: false, error: 'invalid-input' } as const;
 			}
@@ -269,7 +315,8 @@ export async function setAbsence(
 	actor: Actor,
 	payload: AbsenceSetPayload
 ): Promise<AbsenceSetResult> {
-	return once(deps.db, actor, 'absence:set', payload.idempotencyKey, async () => {
+	const fingerprint = payloadFingerprint('absence:set', payload);
+	return once(deps.db, actor, 'absence:set', payload.idempotencyKey, fingerprint, async () => {
 		let week: string;
 		try {
 			week = isoWeekKey(payload.date);
@@ -357,7 +404,8 @@ export async function moveVisitWeek(
 	actor: Actor,
 	payload: VisitMoveWeekPayload
 ): Promise<VisitMoveWeekResult> {
-	return once(deps.db, actor, 'visit:move-week', payload.idempotencyKey, async () => {
+	const fingerprint = payloadFingerprint('visit:move-week', payload);
+	return once(deps.db, actor, 'visit:move-week', payload.idempotencyKey, fingerprint, async () => {
 		const from = parseBoardRoom(payload.fromRoom)!;
 		let toWeek: string;
 		try {

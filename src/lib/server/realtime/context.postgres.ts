@@ -35,11 +35,12 @@ interface OrganisationData {
 	services: TeamContext['services'];
 	serviceNames: TeamContext['serviceNames'];
 	competenceNames: TeamContext['competenceNames'];
+	staffNames: TeamContext['staffNames'];
 }
 
-/** What every board of an organisation shares: tolerance and catalogue. */
+/** What every board of an organisation shares: tolerance, catalogue and staff names. */
 async function loadOrganisation(db: Db, organisationId: string): Promise<OrganisationData> {
-	const [orgRows, services, competences] = await Promise.all([
+	const [orgRows, services, competences, people] = await Promise.all([
 		db
 			.select({ tolerance: organisation.frameToleranceMinutes })
 			.from(organisation)
@@ -48,7 +49,11 @@ async function loadOrganisation(db: Db, organisationId: string): Promise<Organis
 		db
 			.select({ code: competence.code, sv: competence.nameSv, en: competence.nameEn })
 			.from(competence)
-			.where(eq(competence.organisationId, organisationId))
+			.where(eq(competence.organisationId, organisationId)),
+		db
+			.select({ id: staff.id, name: staff.name })
+			.from(staff)
+			.where(and(eq(staff.organisationId, organisationId), ne(staff.role, 'teamDevice')))
 	]);
 	return {
 		toleranceMinutes: orgRows[0]?.tolerance ?? 0,
@@ -56,7 +61,8 @@ async function loadOrganisation(db: Db, organisationId: string): Promise<Organis
 			services.map((s) => [s.code, { code: s.code, requires: s.requires, twoStaff: s.twoStaff }])
 		),
 		serviceNames: Object.fromEntries(services.map((s) => [s.code, { sv: s.nameSv, en: s.nameEn }])),
-		competenceNames: Object.fromEntries(competences.map((c) => [c.code, { sv: c.sv, en: c.en }]))
+		competenceNames: Object.fromEntries(competences.map((c) => [c.code, { sv: c.sv, en: c.en }])),
+		staffNames: new Map(people.map((p) => [p.id, p.name]))
 	};
 }
 
@@ -165,6 +171,7 @@ export async function loadTeamContext(
 					.select({
 						id: timeEntry.id,
 						clientId: timeEntry.clientId,
+						visitId: timeEntry.visitId,
 						date: timeEntry.date,
 						minutes: timeEntry.minutes,
 						correctsId: timeEntry.correctsId
@@ -261,6 +268,7 @@ export async function loadTeamContext(
 		staff: staffMap,
 		absences: absenceMap,
 		timeEntries: countedEntries(entries as TimeEntry[]),
+		reportedVisits: new Set(entries.flatMap((e) => (e.visitId ? [e.visitId] : []))),
 		externalVisits: external.map((v) => ({ ...v, status: v.status as VisitStatus })),
 		loadedAt: Date.now()
 	};

@@ -5,7 +5,7 @@
  * recorded time and other weeks' planned visits. Loaded once per room and refreshed while
  * the room is in use, so each check stays synchronous and cheap.
  */
-import { effectiveTimeEntries } from '$lib/domain/frame';
+import { effectiveTimeEntries, holdsEstimate } from '$lib/domain/frame';
 import { isValidIsoDate } from '$lib/domain/periods';
 import type {
 	Decision,
@@ -18,7 +18,7 @@ import type {
 	TimeEntry,
 	VisitStatus
 } from '$lib/domain/types';
-import type { AbsenceValue } from '$lib/board/schema';
+import type { AbsenceValue, BoardVisit } from '$lib/board/schema';
 
 export interface TeamMember {
 	id: string;
@@ -63,6 +63,16 @@ export interface TeamContext {
 	absences: Record<string, Record<IsoDate, AbsenceValue>>;
 	/** Time entries that count (corrections resolved) of the team's clients in `range`. */
 	timeEntries: TimeEntry[];
+	/**
+	 * Visits of the team's clients in `range` that time was recorded for (any report): a done
+	 * visit not among them still holds its estimate (F4).
+	 */
+	reportedVisits: ReadonlySet<string>;
+	/**
+	 * Names of the organisation's staff, to name in a verdict someone assigned who does not work
+	 * in the team that day (who is not in `staff`).
+	 */
+	staffNames: ReadonlyMap<string, string>;
 	/** Visits of the team's clients in `range` on other boards, from the projection. */
 	externalVisits: ExternalVisit[];
 	loadedAt: number;
@@ -109,20 +119,37 @@ export function staffOnDuty(
 	return result;
 }
 
-/** Why an assignee cannot be on a visit that day, with a name for the verdict. */
+/**
+ * Why an assignee cannot be on a visit that day, with a name for the verdict: a colleague
+ * from another team is named too; `name` is null only for an id that is nobody in the
+ * organisation.
+ */
 export function offDutyReason(
 	ctx: TeamContext,
 	staffId: string,
 	date: IsoDate,
 	dayPart: DayPart
-): { staffId: string; name: string; absent: boolean } {
+): { staffId: string; name: string | null; absent: boolean } {
 	const member = ctx.staff.get(staffId);
 	const working = member && (member.home || member.lentOn.includes(date));
 	return {
 		staffId,
-		name: member?.name ?? '?',
+		name: member?.name ?? ctx.staffNames.get(staffId) ?? null,
 		absent: Boolean(working && absentIn(ctx.absences, staffId, date, dayPart))
 	};
+}
+
+/**
+ * The minutes a visit holds in its frame period (F4): its estimate while planned, and while
+ * done with no time recorded for it yet; nothing otherwise.
+ */
+export function estimateOf(
+	ctx: TeamContext,
+	visit: Pick<BoardVisit, 'id' | 'status' | 'minutes'>
+): number {
+	return holdsEstimate(visit, ctx.reportedVisits.has(visit.id)) && typeof visit.minutes === 'number'
+		? visit.minutes
+		: 0;
 }
 
 interface ClientIndex {

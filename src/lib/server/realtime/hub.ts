@@ -20,10 +20,12 @@ import {
 	type ServerToClientEvents
 } from '$lib/realtime/protocol';
 import type { SessionUser } from '../auth/session';
-import { verdictMessage } from '../services/verdict-text';
+import { verdictMessage, type Locale } from '../services/verdict-text';
 import { moveVisitWeek, recordTime, setAbsence, type CommandDeps } from './commands';
 import { fillOnLoad, weekFillCommand } from './base-plan-fill';
+import { isLimitVerdict, limitMessage } from './limit-text';
 import { TokenBucket } from './rate-limit';
+import type { LimitRefusal } from './layout-guard';
 import type { Actor, Logger, Room, RoomEvents } from './room';
 import type { RoomManager } from './rooms';
 
@@ -53,6 +55,8 @@ export interface HubDeps {
 	canAccessTeam(user: SessionUser, teamId: string, start: string, end?: string): Promise<boolean>;
 	log: Logger;
 }
+
+const localeOf = (actor: Actor): Locale => (actor.user.locale === 'en' ? 'en' : 'sv');
 
 /** socket.io room of one person's devices on one board: where their verdicts go. */
 export const authorRoom = (room: string, userId: string) => `${room}|user:${userId}`;
@@ -102,6 +106,18 @@ export function createHub(io: RealtimeServer, deps: HubDeps): RoomEvents {
 		verdicts(room, author, settled, ctx) {
 			const target = io.to(authorRoom(room.name, author.user.id));
 			for (const verdict of settled.verdicts) {
+				if (isLimitVerdict(verdict.violation)) {
+					const reason = (verdict.violation as { reason: LimitRefusal['reason'] }).reason;
+					target.emit('verdict', {
+						room: room.name,
+						visitId: verdict.visitId,
+						rule: 'board-limit',
+						message: limitMessage({ about: 'visit', reason }, localeOf(author)),
+						details: { reason },
+						undone: verdict.undone
+					});
+					continue;
+				}
 				const clientId = verdict.visit?.clientId ?? '';
 				const message = verdictMessage(
 					verdict.violation,
@@ -113,7 +129,8 @@ export function createHub(io: RealtimeServer, deps: HubDeps): RoomEvents {
 						serviceName: (code, l) => ctx.serviceNames[code]?.[l] ?? code,
 						competenceName: (code, l) => ctx.competenceNames[code]?.[l] ?? code
 					},
-					verdict.visit?.date
+					verdict.visit?.date,
+					verdict.status
 				);
 				target.emit('verdict', {
 					room: room.name,
@@ -122,6 +139,20 @@ export function createHub(io: RealtimeServer, deps: HubDeps): RoomEvents {
 					message,
 					details: verdict.violation as unknown as Record<string, unknown>,
 					undone: verdict.undone
+				});
+			}
+		},
+		refusals(room, author, refusals) {
+			const target = io.to(authorRoom(room.name, author.user.id));
+			for (const refusal of refusals) {
+				target.emit('verdict', {
+					room: room.name,
+					visitId: '',
+					about: { kind: refusal.about, id: refusal.id },
+					rule: 'board-limit',
+					message: limitMessage(refusal, localeOf(author)),
+					details: { reason: refusal.reason },
+					undone: refusal.about === 'board' ? [] : [refusal.about]
 				});
 			}
 		},

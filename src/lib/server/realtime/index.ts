@@ -9,9 +9,17 @@ import type { IncomingMessage, Server as HttpServer } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { Server as SocketIoServer } from 'socket.io';
 import { WebSocketServer } from 'ws';
-import { isoWeekRange } from '$lib/domain/periods';
+import { isoWeekRange, todayIn } from '$lib/domain/periods';
+import type { IsoDate } from '$lib/domain/types';
+import { BOARD_LIMITS, NEW_BOARD_WEEKS, weeksFromToday } from '$lib/board/limits';
 import { parseBoardRoom } from '$lib/board/schema';
-import { CLOSE_CODES, SOCKET_IO_PATH, YJS_PATH } from '$lib/realtime/protocol';
+import {
+	CLOSE_CODES,
+	SOCKET_IO_PATH,
+	TOO_MANY_CONNECTIONS,
+	YJS_PATH,
+	type OverLimitReason
+} from '$lib/realtime/protocol';
 import type { Db } from '../db/client';
 import {
 	SESSION_COOKIE,
@@ -28,12 +36,13 @@ import { createHub, sessionRoom, type RealtimeServer } from './hub';
 import { onBoardDataChanged } from './invalidate';
 import { announce, type NoticeTarget } from './notices';
 import type { Locale } from '../services/verdict-text';
-import { TokenBucket } from './rate-limit';
+import { ConnectionLimits, type ConnectionLimitOptions } from './connection-limits';
 import type { Actor, Logger, RoomOptions } from './room';
 import { RoomManager } from './rooms';
+import { watchHeartbeats } from './heartbeat';
 import { BoardWriter } from './writer';
 
-export interface RealtimeOptions extends RoomOptions {
+export interface RealtimeOptions extends RoomOptions, ConnectionLimitOptions {
 	/**
 	 * Largest WebSocket frame accepted. A full team week (25 clients, 600 visits with notes)
 	 * encodes to about 260 KB, and to about 620 KB after 24,000 edits (limits.spec.ts); 2 MiB
@@ -43,9 +52,11 @@ export interface RealtimeOptions extends RoomOptions {
 	maxPayload: number;
 	/** How often sessions of open sockets are checked for expiry. */
 	sessionCheckMs: number;
-	/** socket.io commands per socket: burst and per second. */
-	commandBurst: number;
-	commandsPerSecond: number;
+	/**
+	 * Weeks around today whose boards are created by opening them; a board further away opens
+	 * only when it exists (see NEW_BOARD_WEEKS). `null`: every week opens freely.
+	 */
+	newBoardWeeks: { past: number; future: number } | null;
 }
 
 export const DEFAULT_OPTIONS: RealtimeOptions = {
@@ -53,7 +64,10 @@ export const DEFAULT_OPTIONS: RealtimeOptions = {
 	contextTtlMs: 10_000,
 	contextMaxAgeMs: 60_000,
 	compactEvery: 300,
+	compactBytes: 1024 * 1024,
 	idleMs: 30_000,
+	boardBytes: BOARD_LIMITS.bytes,
+	boardHardBytes: BOARD_LIMITS.hardBytes,
 	messageBurst: 300,
 	messagesPerSecond: 60,
 	byteBurst: 4 * 1024 * 1024,
@@ -61,8 +75,18 @@ export const DEFAULT_OPTIONS: RealtimeOptions = {
 	maxBufferedBytes: 8 * 1024 * 1024,
 	auditCoalesceMs: 60_000,
 	sessionCheckMs: 60_000,
+	// A tablet with several tabs of boards, or a phone: each board tab holds one socket of each.
+	socketsPerSession: 16,
+	sessionMessageBurst: 600,
+	sessionMessagesPerSecond: 120,
+	sessionByteBurst: 4 * 1024 * 1024,
+	sessionBytesPerSecond: 1024 * 1024,
 	commandBurst: 30,
-	commandsPerSecond: 10
+	commandsPerSecond: 10,
+	boardsPerUser: 12,
+	boardLoadBurst: 24,
+	boardLoadsPerMinute: 20,
+	newBoardWeeks: NEW_BOARD_WEEKS
 };
 
 export interface RealtimeDeps {
@@ -83,6 +107,8 @@ export interface RealtimeDeps {
 		end?: string
 	) => Promise<boolean>;
 	options?: Partial<RealtimeOptions>;
+	/** Today in the organisation's time zone, for the window of new boards (tests fix it). */
+	today?: () => IsoDate;
 }
 
 export interface Realtime {
@@ -99,6 +125,7 @@ export interface Realtime {
 		refused: number;
 		commits: number;
 	};
+	limits: ConnectionLimits;
 	/**
 	 * Detaches from the HTTP server (which stays open). Boards are persisted and compacted
 	 * first; with `hard`, everything is dropped at once, as a crash would.
@@ -130,6 +157,7 @@ export function cookieValue(header: string | undefined, name: string): string | 
 const STATUS_TEXT: Record<number, string> = {
 	401: 'Unauthorized',
 	403: 'Forbidden',
+	404: 'Not Found',
 	503: 'Service Unavailable'
 };
 
@@ -160,6 +188,20 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 			canOpenBoard(deps.db, user, teamId, start, end));
 	const writer = new BoardWriter(store);
 	const rooms = new RoomManager(store, writer, contexts, log, options);
+	const limits = new ConnectionLimits(options);
+	const today = deps.today ?? (() => todayIn());
+
+	/**
+	 * Whether `room` may be opened: any board that is loaded or stored, and a new one only
+	 * within `newBoardWeeks` of today (a person creates one further away on the board page).
+	 */
+	async function mayOpen(room: string, week: string): Promise<boolean> {
+		const window = options.newBoardWeeks;
+		if (!window || rooms.rooms.has(room)) return true;
+		const weeks = weeksFromToday(week, today());
+		if (weeks >= -window.past && weeks <= window.future) return true;
+		return store.exists(room);
+	}
 
 	/**
 	 * The actor behind a request's session cookie, or null. A team tablet acts only while a
@@ -202,6 +244,7 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 		maxPayload: options.maxPayload,
 		perMessageDeflate: false
 	});
+	watchHeartbeats(wss, deps.options);
 	const sessionsOf = new WeakMap<object, { token: string; expiresAt: Date }>();
 	let closing = false;
 
@@ -228,14 +271,31 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 			if (!(await access(auth.actor.user, parsed.teamId, week.start, week.end))) {
 				return refuseUpgrade(socket, 403);
 			}
-			const room = await rooms.acquire(roomName);
-			if (socket.destroyed) return;
+			if (!(await mayOpen(roomName, parsed.week))) return refuseUpgrade(socket, 404);
+			const slot = limits.admitBoard(
+				auth.actor.sessionId,
+				auth.actor.user.id,
+				roomName,
+				rooms.rooms.has(roomName)
+			);
+			if (!slot.ok) return refuseOverLimit(req, socket, head, slot.reason);
+			// However the upgrade ends, the place is given back when the socket closes.
+			socket.once('close', () => slot.value.release());
+			let room;
+			try {
+				room = await rooms.acquire(roomName);
+			} catch (error) {
+				slot.value.release();
+				throw error;
+			}
+			if (socket.destroyed) return slot.value.release();
 			wss.handleUpgrade(req, socket, head, (ws) => {
+				ws.once('close', () => slot.value.release());
 				if (room.state !== 'open') {
 					ws.close(1013, 'try again');
 					return;
 				}
-				const conn = room.addConnection(ws, auth.actor);
+				const conn = room.addConnection(ws, auth.actor, slot.value.budget);
 				sessionsOf.set(conn, { token: auth.token, expiresAt: auth.expiresAt });
 			});
 		})().catch((error: unknown) => {
@@ -243,6 +303,19 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 			refuseUpgrade(socket, 503);
 		});
 	};
+	/**
+	 * Completes the upgrade only to close it with CLOSE_CODES.overLimit: unlike an HTTP status,
+	 * a close code and reason reach a browser's page, which can say why it is not connected.
+	 */
+	function refuseOverLimit(
+		req: IncomingMessage,
+		socket: Duplex,
+		head: Buffer,
+		reason: OverLimitReason
+	) {
+		if (socket.destroyed) return;
+		wss.handleUpgrade(req, socket, head, (ws) => ws.close(CLOSE_CODES.overLimit, reason));
+	}
 	httpServer.on('upgrade', onUpgrade);
 
 	// socket.io
@@ -267,12 +340,15 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 			(auth) => {
 				if (auth === 'locked') return next(new Error('forbidden'));
 				if (!auth) return next(new Error('unauthorized'));
+				const slot = limits.admitSocket(auth.actor.sessionId);
+				if (!slot.ok) return next(new Error(TOO_MANY_CONNECTIONS));
 				socket.data = {
 					actor: auth.actor,
 					token: auth.token,
 					expiresAt: auth.expiresAt,
-					commands: new TokenBucket(options.commandBurst, options.commandsPerSecond)
+					commands: slot.value.commands
 				};
+				socket.once('disconnect', () => slot.value.release());
 				next();
 			},
 			(error: unknown) => next(error instanceof Error ? error : new Error('internal'))
@@ -346,6 +422,7 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 			const d = socket.data;
 			check(d.token, d.expiresAt, d.actor.sessionId, (e) => (d.expiresAt = e));
 		}
+		limits.sweep(10 * 60_000, now);
 	}, options.sessionCheckMs);
 	sweep.unref();
 
@@ -353,6 +430,7 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 		io,
 		rooms,
 		writer,
+		limits,
 		invalidate: (teamId) => rooms.invalidate(teamId),
 		stats() {
 			let connections = 0;

@@ -6,9 +6,12 @@
 import { checkVisit } from '$lib/domain/rules';
 import type { FramePeriodRange } from '$lib/domain/types';
 import type { Judge } from './authority';
-import { offDutyReason, staffOnDuty, usedMinutes, type TeamContext } from './context';
+import { estimateOf, offDutyReason, staffOnDuty, usedMinutes, type TeamContext } from './context';
 
-/** Minutes of a client's visits still planned in `period`, except `excludeId`. */
+/**
+ * Minutes a client's visits hold in `period` (planned, or done and not yet reported: F4),
+ * except `excludeId`.
+ */
 export type PlannedMinutes = (
 	clientId: string,
 	period: FramePeriodRange,
@@ -29,8 +32,10 @@ export function createJudge(ctx: TeamContext, week: string, planned: PlannedMinu
 					usedMinutes: usedMinutes(ctx, visit.clientId, period),
 					otherPlannedMinutes: planned(visit.clientId, period, visit.id)
 				}),
-				previous
+				previous,
+				reported: (visitId) => ctx.reportedVisits.has(visitId)
 			}),
+		estimate: (visit) => estimateOf(ctx, visit),
 		offDuty: (visit) => {
 			const onDuty = staffOnDuty(ctx, visit.date, visit.dayPart);
 			return visit.assignees

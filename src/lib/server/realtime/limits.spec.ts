@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { assign, createVisit, setMinutes } from '$lib/board';
+import { BOARD_LIMITS, assign, createVisit, setMinutes } from '$lib/board';
 import { datesOfIsoWeek } from '$lib/domain/periods';
 import { DAY_PARTS } from '$lib/domain/types';
 import { DEFAULT_OPTIONS } from './index';
@@ -32,5 +32,9 @@ describe('the frame size limit', () => {
 		expect(size).toBeGreaterThan(256 * 1024);
 		expect(size * 3).toBeLessThan(DEFAULT_OPTIONS.maxPayload);
 		expect(DEFAULT_OPTIONS.maxPayload).toBeLessThan(100 * 1024 * 1024);
+		// The board's own bounds leave the same board room to grow.
+		expect(size * 2).toBeLessThan(BOARD_LIMITS.bytes);
+		expect(ids.length * 2).toBeLessThan(BOARD_LIMITS.visits);
+		expect(BOARD_LIMITS.hardBytes).toBeLessThanOrEqual(DEFAULT_OPTIONS.maxPayload);
 	});
 });

@@ -19,15 +19,24 @@ import {
 import { decisionCovering, framePeriodOf, datesOfIsoWeek } from '$lib/domain/periods';
 import { frameFigures } from '$lib/domain/frame';
 import type { FramePeriodRange } from '$lib/domain/types';
-import { readAbsences, replaceAbsences, type BoardVisit } from '$lib/board';
+import { UUID_PATTERN, readAbsences, replaceAbsences, type BoardVisit } from '$lib/board';
 import type { FrameRow } from '$lib/realtime/protocol';
 import { CLOSE_CODES } from '$lib/realtime/protocol';
 import type { SessionUser } from '../auth/session';
 import { BoardAuthority, type Judge, type Settled } from './authority';
-import type { BoardAuditRow, BoardStore, BoardWrite, PlannedVisitRow } from './board-store';
-import { inPeriod, usedMinutes, type TeamContext, type TeamContextSource } from './context';
+import { BoardSize, limitedJudge } from './board-limits';
+import type { BoardStore, BoardWrite } from './board-store';
+import { BoardWriteBuilder, changedFrameClients } from './board-write';
+import { YConnection, ownPresence, type ConnectionRates, type RateBudget } from './connection';
+import {
+	estimateOf,
+	inPeriod,
+	usedMinutes,
+	type TeamContext,
+	type TeamContextSource
+} from './context';
 import { createJudge } from './judge';
-import { TokenBucket } from './rate-limit';
+import { LayoutGuard, type LimitRefusal } from './layout-guard';
 import type { Samples } from './samples';
 import { checkIncomingUpdate } from './update-check';
 import type { BoardWriter } from './writer';
@@ -56,21 +65,19 @@ export interface Actor {
 	actingStaffId?: string;
 }
 
-export interface RoomOptions {
+export interface RoomOptions extends ConnectionRates {
 	/** Context older than this is refreshed in the background while the old one is used. */
 	contextTtlMs: number;
 	/** Context older than this is reloaded before the next change is judged. */
 	contextMaxAgeMs: number;
-	/** Updates in the log before the room is compacted into a snapshot. */
+	/** Updates, or bytes of updates, in the log before the room is compacted into a snapshot. */
 	compactEvery: number;
+	compactBytes: number;
 	/** An unused room is unloaded after this long. */
 	idleMs: number;
-	/** Messages per connection: burst and per second. */
-	messageBurst: number;
-	messagesPerSecond: number;
-	/** Bytes per connection: burst and per second. */
-	byteBurst: number;
-	bytesPerSecond: number;
+	/** The board's size bounds in bytes (BOARD_LIMITS.bytes and hardBytes). */
+	boardBytes: number;
+	boardHardBytes: number;
 	/** A connection that lets this much pile up unsent is too slow and is closed. */
 	maxBufferedBytes: number;
 	/** A change by the same person to the same visit within this time shares one audit row. */
@@ -79,6 +86,8 @@ export interface RoomOptions {
 
 export interface RoomEvents {
 	verdicts(room: Room, author: Actor, settled: Settled, ctx: TeamContext): void;
+	/** Changes outside the visits undone for a bound or the layout, or a board that is full. */
+	refusals(room: Room, author: Actor, refusals: LimitRefusal[]): void;
 	framesChanged(room: Room, clientIds: string[]): void;
 	presenceChanged(room: Room): void;
 	/** True while some socket.io client follows the room (keeps it loaded). */
@@ -108,48 +117,6 @@ export interface RoomHost {
 	roomClosed(room: Room): void;
 }
 
-export class YConnection {
-	readonly awarenessIds = new Set<number>();
-	closed = false;
-	private readonly messages: TokenBucket;
-	private readonly bytes: TokenBucket;
-
-	constructor(
-		readonly ws: WebSocket,
-		readonly actor: Actor,
-		readonly room: Room,
-		options: RoomOptions
-	) {
-		this.messages = new TokenBucket(options.messageBurst, options.messagesPerSecond);
-		this.bytes = new TokenBucket(options.byteBurst, options.bytesPerSecond);
-	}
-
-	/** False when the connection went over its rate limit. */
-	admit(size: number): boolean {
-		return this.messages.take(1) && this.bytes.take(size);
-	}
-
-	send(data: Uint8Array, maxBuffered: number): void {
-		if (this.closed || this.ws.readyState !== this.ws.OPEN) return;
-		if (this.ws.bufferedAmount > maxBuffered) {
-			this.close(CLOSE_CODES.policy, 'too slow');
-			return;
-		}
-		this.ws.send(data, { binary: true });
-	}
-
-	close(code: number, reason: string): void {
-		if (this.closed) return;
-		this.closed = true;
-		try {
-			this.ws.close(code, reason);
-		} catch {
-			this.ws.terminate();
-		}
-		this.room.removeConnection(this);
-	}
-}
-
 type RoomState = 'loading' | 'open' | 'closing' | 'closed';
 
 export class Room {
@@ -157,6 +124,9 @@ export class Room {
 	readonly awareness = new Awareness(this.doc);
 	readonly connections = new Set<YConnection>();
 	authority!: BoardAuthority;
+	/** Signals, huddle and everything else outside the visits, and the board's size. */
+	guard!: LayoutGuard;
+	size!: BoardSize;
 	state: RoomState = 'loading';
 	/** Resolves once the room is loaded (rejects when it cannot be). */
 	readonly ready: Promise<void>;
@@ -172,9 +142,10 @@ export class Room {
 	private mirroredFrom: TeamContext | null = null;
 	private lastCommittedId = 0;
 	private updatesSinceCompaction = 0;
+	private bytesSinceCompaction = 0;
 	private compacting = false;
 	private idleTimer: ReturnType<typeof setTimeout> | null = null;
-	private readonly audited = new Map<string, number>();
+	private readonly writes: BoardWriteBuilder;
 	/** Commands in flight that keep the room from unloading. */
 	private holds = 0;
 	/** Figures for the benchmark and tests. */
@@ -187,6 +158,7 @@ export class Room {
 		private readonly host: RoomHost
 	) {
 		this.refreshAfterMs = host.options.contextTtlMs * (0.75 + Math.random() * 0.5);
+		this.writes = new BoardWriteBuilder(name, host.options.auditCoalesceMs);
 		this.awareness.setLocalState(null);
 		this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
 		this.awareness.on(
@@ -284,7 +256,13 @@ export class Room {
 		}
 		this.lastCommittedId = stored.lastId;
 		this.updatesSinceCompaction = stored.updates.length;
+		this.bytesSinceCompaction = stored.updates.reduce((sum, u) => sum + u.byteLength, 0);
 		this.authority = new BoardAuthority(this.doc);
+		this.guard = new LayoutGuard(this.doc, this.week);
+		this.size = new BoardSize(this.doc, {
+			bytes: this.host.options.boardBytes,
+			hardBytes: this.host.options.boardHardBytes
+		});
 		const ctx = await this.context();
 		this.mirrorAbsences(ctx);
 		this.state = 'open';
@@ -299,8 +277,9 @@ export class Room {
 		this.commitServerChange(() => replaceAbsences(this.doc, ctx.absences), null, ctx);
 	}
 
-	addConnection(ws: WebSocket, actor: Actor): YConnection {
-		const conn = new YConnection(ws, actor, this, this.host.options);
+	/** Adds a connection; `budget` is the rate limit it shares with its session's others. */
+	addConnection(ws: WebSocket, actor: Actor, budget?: RateBudget): YConnection {
+		const conn = new YConnection(ws, actor, this, this.host.options, budget);
 		this.connections.add(conn);
 		this.cancelIdle();
 		ws.on('message', (data: Buffer, isBinary: boolean) => this.receive(conn, data, isBinary));
@@ -345,7 +324,8 @@ export class Room {
 		switch (message.kind) {
 			case 'awareness':
 				try {
-					applyAwarenessUpdate(this.awareness, message.update, conn);
+					const own = ownPresence(message.update, conn, this.connections);
+					if (own) applyAwarenessUpdate(this.awareness, own, conn);
 				} catch {
 					conn.close(CLOSE_CODES.malformed, 'malformed awareness');
 				}
@@ -401,35 +381,53 @@ export class Room {
 			);
 			return;
 		}
-		let applied;
+		const standing = this.size.standing(update.byteLength);
+		if (standing === 'closed') {
+			conn.close(CLOSE_CODES.boardFull, 'board full');
+			this.host.events.refusals(this, conn.actor, [
+				{ about: 'board', id: '', reason: 'board-full' }
+			]);
+			return;
+		}
+		let watched;
 		try {
-			applied = this.authority.apply(update, conn);
+			watched = this.guard.watch(conn, () => this.authority.apply(update, conn));
 		} catch (error) {
 			// Yjs failed half-way through a decodable update: the doc can no longer be trusted.
 			conn.close(CLOSE_CODES.malformed, 'malformed');
 			throw error;
 		}
+		const applied = watched.result;
 		if (!applied.update && applied.touched.size === 0) return;
+		const layout = this.guard.settle(watched.touched, { full: standing === 'full' });
 		// `apply` leaves the accepted states alone: these are the visits' states before it.
 		const before = new Map<string, BoardVisit>();
 		for (const id of applied.touched) {
 			const previous = this.authority.accepted.get(id);
 			if (previous) before.set(id, previous);
 		}
+		// Ids that are not UUIDs are removed as malformed anyway; the database takes only UUIDs.
+		const newIds = applied.newIds.filter((id) => UUID_PATTERN.test(id));
 		const foreign =
-			applied.newIds.length > 0
-				? new Set((await this.host.store.visitsElsewhere(this.name, applied.newIds)).keys())
+			newIds.length > 0
+				? new Set((await this.host.store.visitsElsewhere(this.name, newIds)).keys())
 				: undefined;
-		const settled = this.authority.settle(applied, this.judge(ctx), {
-			foreign,
-			absences: ctx.absences
+		const judge = limitedJudge(this.judge(ctx), {
+			full: standing === 'full',
+			accepted: this.authority.accepted
 		});
+		const judged = this.authority.settle(applied, judge, { foreign, absences: ctx.absences });
+		const compensations = [judged.compensation, layout.compensation].filter((u) => u !== null);
+		const settled: Settled = {
+			...judged,
+			compensation: compensations.length > 1 ? Y.mergeUpdates(compensations) : compensations[0]
+		};
 		this.stats.updates++;
-		if (settled.verdicts.length > 0) this.stats.refused++;
+		if (settled.verdicts.length > 0 || layout.refusals.length > 0) this.stats.refused++;
 
 		const updates = [applied.update, settled.compensation].filter((u): u is Uint8Array => !!u);
-		const write = this.writeFor(ctx, updates, settled.changed, before, conn.actor, settled);
-		const commit = this.host.writer.write(write);
+		const write = this.writes.build(ctx, updates, settled.changed, before, conn.actor, settled);
+		const commit = this.commit(write);
 		const framesFor = changedFrameClients(settled.changed, before);
 		const judgedAt = performance.now();
 		this.host.timings.judge.add(judgedAt - receivedAt);
@@ -450,6 +448,7 @@ export class Room {
 				this.stats.verdicts += settled.verdicts.length;
 				this.host.events.verdicts(this, conn.actor, settled, ctx);
 			}
+			if (layout.refusals.length > 0) this.host.events.refusals(this, conn.actor, layout.refusals);
 			if (framesFor.length > 0) this.host.events.framesChanged(this, framesFor);
 		});
 	}
@@ -465,8 +464,8 @@ export class Room {
 	): { changed: Map<string, BoardVisit | null>; committed: Promise<void> } {
 		const { update, changed, before } = this.authority.change(fn);
 		if (!update) return { changed, committed: Promise.resolve() };
-		const write = this.writeFor(ctx, [update], changed, before, actor, null);
-		const commit = this.host.writer.write(write);
+		const write = this.writes.build(ctx, [update], changed, before, actor, null);
+		const commit = this.commit(write);
 		const framesFor = changedFrameClients(changed, before);
 		const committed = this.afterCommits(commit, () => {
 			const message = updateMessage(update);
@@ -500,17 +499,22 @@ export class Room {
 			ctx,
 			this.week,
 			(clientId, period, excludeId) =>
-				this.plannedMinutes(clientId, period, excludeId) +
+				this.plannedMinutes(ctx, clientId, period, excludeId) +
 				this.host.plannedElsewhere(ctx, this.name, clientId, period, excludeId)
 		);
 	}
 
-	/** Estimates of the client's planned visits on this board in `period`. */
-	plannedMinutes(clientId: string, period: FramePeriodRange, excludeId: string | null): number {
+	/** Estimates the client's visits on this board hold in `period` (planned, or done unreported). */
+	plannedMinutes(
+		ctx: TeamContext,
+		clientId: string,
+		period: FramePeriodRange,
+		excludeId: string | null
+	): number {
 		let sum = 0;
 		for (const v of this.authority?.accepted.values() ?? []) {
-			if (v.clientId === clientId && v.status === 'planned' && v.id !== excludeId) {
-				if (inPeriod(v.date, period)) sum += v.minutes;
+			if (v.clientId === clientId && v.id !== excludeId && inPeriod(v.date, period)) {
+				sum += estimateOf(ctx, v);
 			}
 		}
 		return sum;
@@ -532,7 +536,7 @@ export class Room {
 				frameMinutes,
 				usedMinutes: usedMinutes(ctx, clientId, period),
 				plannedMinutes:
-					this.plannedMinutes(clientId, period, null) +
+					this.plannedMinutes(ctx, clientId, period, null) +
 					this.host.plannedElsewhere(ctx, this.name, clientId, period),
 				toleranceMinutes: ctx.toleranceMinutes
 			});
@@ -547,49 +551,12 @@ export class Room {
 		});
 	}
 
-	private writeFor(
-		ctx: TeamContext,
-		updates: Uint8Array[],
-		changed: Map<string, BoardVisit | null>,
-		before: Map<string, BoardVisit>,
-		actor: Actor | null,
-		settled: Settled | null
-	): BoardWrite {
-		const upserts: PlannedVisitRow[] = [];
-		const removals: string[] = [];
-		const audit: BoardAuditRow[] = [];
-		const refused = new Map(settled?.verdicts.map((v) => [v.visitId, v.violation.rule]) ?? []);
-		const now = Date.now();
-		const ids = new Set([...changed.keys(), ...refused.keys()]);
-		for (const id of ids) {
-			const visit = changed.get(id);
-			if (visit) upserts.push(projectionRow(ctx, this.name, visit));
-			else if (changed.has(id)) removals.push(id);
-			const clientId = visit?.clientId ?? before.get(id)?.clientId ?? null;
-			const key = `${actor?.actingStaffId ?? actor?.user.id ?? 'server'}|${id}`;
-			const coalesce =
-				!refused.has(id) &&
-				visit &&
-				now - (this.audited.get(key) ?? -Infinity) < this.host.options.auditCoalesceMs;
-			if (coalesce || (!visit && !before.has(id) && !refused.has(id))) continue;
-			this.audited.set(key, now);
-			audit.push({
-				organisationId: ctx.organisationId,
-				unitId: ctx.unitId,
-				staffId: actor?.actingStaffId ?? actor?.user.id ?? null,
-				clientId: clientId && ctx.clients.has(clientId) ? clientId : null,
-				device: actor?.device || 'board',
-				detail: {
-					what: 'visit',
-					id,
-					room: this.name,
-					...(visit ? {} : { removed: true }),
-					...(refused.has(id) ? { refused: refused.get(id) } : {})
-				}
-			});
-		}
-		if (this.audited.size > 10_000) this.audited.clear();
-		return { room: this.name, updates, upserts, removals, audit };
+	/** Hands a write to the group commit and counts what it adds to the log and the doc. */
+	private commit(write: BoardWrite): Promise<number> {
+		const bytes = write.updates.reduce((sum, u) => sum + u.byteLength, 0);
+		this.bytesSinceCompaction += bytes;
+		this.size.grew(bytes);
+		return this.host.writer.write(write);
 	}
 
 	/**
@@ -607,7 +574,13 @@ export class Room {
 			send();
 		});
 		this.sends = step.catch((error) => this.fail(error));
-		if (commit && this.updatesSinceCompaction >= this.host.options.compactEvery) {
+		const { compactEvery, compactBytes } = this.host.options;
+		if (
+			commit &&
+			(this.updatesSinceCompaction >= compactEvery ||
+				// Rewriting the board costs its size: wait for at least as much in the log.
+				this.bytesSinceCompaction >= Math.max(compactBytes, this.size.estimate))
+		) {
 			void this.sends.then(() => this.compact());
 		}
 		return step;
@@ -623,12 +596,15 @@ export class Room {
 		try {
 			await this.sends;
 			const count = this.updatesSinceCompaction;
-			const { data, upToId } = await this.enqueue(() => ({
-				data: Y.encodeStateAsUpdate(this.doc),
-				upToId: this.lastCommittedId
-			}));
+			const bytes = this.bytesSinceCompaction;
+			const { data, upToId } = await this.enqueue(() => {
+				const data = Y.encodeStateAsUpdate(this.doc);
+				this.size.measuredAs(data.byteLength);
+				return { data, upToId: this.lastCommittedId };
+			});
 			await this.host.store.compact(this.name, data, upToId);
 			this.updatesSinceCompaction = Math.max(0, this.updatesSinceCompaction - count);
+			this.bytesSinceCompaction = Math.max(0, this.bytesSinceCompaction - bytes);
 		} catch (error) {
 			this.host.log.warn('board compaction failed', {
 				room: this.name,
@@ -704,44 +680,6 @@ export class Room {
 		this.host.roomClosed(this);
 		this.resolveClosed();
 	}
-}
-
-function projectionRow(ctx: TeamContext, room: string, v: BoardVisit): PlannedVisitRow {
-	return {
-		id: v.id,
-		organisationId: ctx.organisationId,
-		teamId: ctx.teamId,
-		clientId: v.clientId,
-		room,
-		date: v.date,
-		dayPart: v.dayPart,
-		minutes: v.minutes,
-		status: v.status,
-		services: v.services,
-		assignees: v.assignees
-	};
-}
-
-/** Clients whose frame figures a change moved (minutes, status, date or client). */
-function changedFrameClients(
-	changed: Map<string, BoardVisit | null>,
-	before: Map<string, BoardVisit>
-): string[] {
-	const clients = new Set<string>();
-	for (const [id, now] of changed) {
-		const was = before.get(id);
-		const same =
-			was &&
-			now &&
-			was.clientId === now.clientId &&
-			was.minutes === now.minutes &&
-			was.status === now.status &&
-			was.date === now.date;
-		if (same) continue;
-		if (was) clients.add(was.clientId);
-		if (now) clients.add(now.clientId);
-	}
-	return [...clients];
 }
 
 function sameAbsences(a: TeamContext['absences'], b: TeamContext['absences']): boolean {

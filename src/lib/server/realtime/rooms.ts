@@ -7,7 +7,13 @@ import { describeError } from './samples';
 import { parseBoardRoom } from '$lib/board/schema';
 import type { FramePeriodRange } from '$lib/domain/types';
 import type { BoardStore } from './board-store';
-import { externalVisitsOf, inPeriod, type TeamContext, type TeamContextSource } from './context';
+import {
+	estimateOf,
+	externalVisitsOf,
+	inPeriod,
+	type TeamContext,
+	type TeamContextSource
+} from './context';
 import {
 	Room,
 	RoomClosingError,
@@ -23,6 +29,7 @@ export class RoomManager implements RoomHost {
 	readonly rooms = new Map<string, Room>();
 	events: RoomEvents = {
 		verdicts: () => {},
+		refusals: () => {},
 		framesChanged: () => {},
 		presenceChanged: () => {},
 		hasSubscribers: () => false
@@ -104,11 +111,11 @@ export class RoomManager implements RoomHost {
 		for (const room of this.rooms.values()) {
 			if (room.teamId !== ctx.teamId || room.name === roomName || !room.authority) continue;
 			loaded.add(room.name);
-			sum += room.plannedMinutes(clientId, period, excludeId);
+			sum += room.plannedMinutes(ctx, clientId, period, excludeId);
 		}
 		for (const v of externalVisitsOf(ctx, clientId)) {
-			if (v.status !== 'planned' || v.room === roomName || loaded.has(v.room)) continue;
-			if (v.id !== excludeId && inPeriod(v.date, period)) sum += v.minutes;
+			if (v.room === roomName || loaded.has(v.room)) continue;
+			if (v.id !== excludeId && inPeriod(v.date, period)) sum += estimateOf(ctx, v);
 		}
 		return sum;
 	}

@@ -27,9 +27,22 @@ export function checkIncomingUpdate(doc: Y.Doc, update: Uint8Array): UpdateCheck
 		if (clock + struct.length > have) reach.set(client, clock + struct.length);
 	}
 	const known = (id: Y.ID | null) => id === null || id.clock < stateOf(id.client);
+	// Yjs integrates a client's structs in clock order, so a struct may refer only back to an
+	// earlier clock of its own client: a reference forward makes it read a struct that is not
+	// there yet (a real client never writes one; a damaged update does, and Yjs then throws
+	// half-way through the update).
+	const forward = (id: Y.ID | null, own: Y.ID) =>
+		id !== null && id.client === own.client && id.clock >= own.clock;
 	for (const struct of decoded.structs) {
 		if (!(struct instanceof Y.Item)) continue;
 		const parent = struct.parent as unknown;
+		if (
+			forward(struct.origin, struct.id) ||
+			forward(struct.rightOrigin, struct.id) ||
+			(parent instanceof Y.ID && forward(parent, struct.id))
+		) {
+			return { ok: false, reason: 'malformed' };
+		}
 		if (
 			!known(struct.origin) ||
 			!known(struct.rightOrigin) ||

@@ -20,7 +20,11 @@ export class BoardWriter {
 
 	constructor(
 		private readonly store: BoardStore,
-		private readonly opts: { maxBatch?: number } = {}
+		/**
+		 * Most writes, and bytes of updates, in one commit. Bounding the bytes keeps one board
+		 * that sends large changes from making a commit that every other board waits for.
+		 */
+		private readonly opts: { maxBatch?: number; maxBatchBytes?: number } = {}
 	) {}
 
 	/** Resolves with the id of the write's last update once it is committed. */
@@ -36,11 +40,25 @@ export class BoardWriter {
 		while (this.running) await this.running;
 	}
 
+	/** How many queued writes the next commit takes: at least one. */
+	private batchLength(): number {
+		const maxBatch = this.opts.maxBatch ?? 500;
+		const maxBytes = this.opts.maxBatchBytes ?? 512 * 1024;
+		let bytes = 0;
+		let n = 0;
+		while (n < this.queue.length && n < maxBatch) {
+			for (const update of this.queue[n].write.updates) bytes += update.byteLength;
+			if (n > 0 && bytes > maxBytes) break;
+			n++;
+		}
+		return n;
+	}
+
 	private async drain(): Promise<void> {
 		// Let the writes of the current tick join the first batch.
 		await new Promise((resolve) => setImmediate(resolve));
 		while (this.queue.length > 0) {
-			const batch = this.queue.splice(0, this.opts.maxBatch ?? 500);
+			const batch = this.queue.splice(0, this.batchLength());
 			try {
 				const started = performance.now();
 				const ids = await this.store.append(batch.map((p) => p.write));

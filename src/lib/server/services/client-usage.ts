@@ -16,7 +16,7 @@ import { periodUsage, type UsageFlag } from '../../domain/usage';
 import type { Db } from '../db/client';
 import { client, decision, decisionService, staff } from '../db/schema';
 import { decisionInForce, decisionInForceAs } from './decision-versions';
-import { effective } from './frames';
+import { effective, holdsEstimate } from './frames';
 import { rowsOf } from '../db/rows';
 
 export interface UsagePeriod {
@@ -92,7 +92,7 @@ export async function clientUsageHistory(
 			from slot
 			join planned_visit pv
 				on pv.client_id = ${clientId}::uuid and pv.date between slot.first_day and slot.last_day
-			where pv.status = 'planned' and slot.last_day >= ${today}::date
+			where ${holdsEstimate(sql`pv`)} and slot.last_day >= ${today}::date
 			group by slot.key
 		)
 		select slot.kind, slot.key as period, slot.first_day::text as "firstDay",

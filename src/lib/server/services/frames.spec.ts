@@ -75,7 +75,7 @@ async function world() {
 			clientId: string,
 			date: string,
 			minutes: number,
-			options: { corrects?: string; createdAt?: Date } = {}
+			options: { corrects?: string; createdAt?: Date; visit?: string } = {}
 		) {
 			const [row] = await db
 				.insert(schema.timeEntry)
@@ -86,6 +86,7 @@ async function world() {
 					date,
 					minutes,
 					correctsId: options.corrects ?? null,
+					visitId: options.visit ?? null,
 					createdAt: options.createdAt ?? new Date()
 				})
 				.returning();
@@ -189,10 +190,11 @@ describe('frameReport', () => {
 		const cilla = await w.client('Cilla');
 		await w.decision(cilla, { from: '2026-01-01', frame: 240, period: 'month' });
 		await w.time(cilla, '2026-11-03', 60); // November, outside the week
-		await w.time(cilla, '2026-11-30', 30); // November, inside the week
+		// November, inside the week: a visit done and reported, its time is in the entries.
+		const done = await w.visit(cilla, '2026-11-30', 40, 'done');
+		await w.time(cilla, '2026-11-30', 30, { visit: done });
 		await w.time(cilla, '2026-12-02', 45); // December, inside the week
 		await w.visit(cilla, '2026-12-20', 60); // December, outside the week: still planned in it
-		await w.visit(cilla, '2026-11-12', 30, 'done'); // done: its time is in the entries
 
 		const rows = await frameReport(db, { teamId: w.teamId, period: W49 });
 
@@ -255,20 +257,22 @@ describe('frameReport', () => {
 		expect(row.usedMinutes).toBe(40);
 	});
 
-	it('[F3] only visits still planned are planned: done, declined and cancelled ones take nothing', async () => {
+	it('[F3] [F4] visits planned, or done and not yet reported, are planned; the rest take nothing', async () => {
 		const w = await world();
 		const frans = await w.client('Frans');
 		await w.decision(frans, { from: '2026-01-01', frame: 500, period: 'week' });
 		await w.visit(frans, '2026-11-23', 30, 'planned');
-		await w.visit(frans, '2026-11-24', 45, 'done');
+		const reported = await w.visit(frans, '2026-11-24', 45, 'done');
+		await w.time(frans, '2026-11-24', 40, { visit: reported });
+		await w.visit(frans, '2026-11-24', 20, 'done'); // marked done, nobody reported it yet
 		await w.visit(frans, '2026-11-25', 60, 'cancelled');
 		await w.visit(frans, '2026-11-26', 90, 'declined');
 		await w.visit(frans, '2026-11-30', 25, 'planned'); // next week
 
-		const [row] = await frameReport(db, { teamId: w.teamId, period: W48 });
-
-		expect(row.plannedMinutes).toBe(30);
-		expect(row.leftMinutes).toBe(470);
+		for (const usage of ['summary', 'entries'] as const) {
+			const [row] = await frameReport(db, { teamId: w.teamId, period: W48, usage });
+			expect(row).toMatchObject({ usedMinutes: 40, plannedMinutes: 50, leftMinutes: 410 });
+		}
 	});
 
 	it('[F2] recorded time beyond the frame shows as a negative balance', async () => {

@@ -296,21 +296,22 @@ function usedFromEntries(inScope: SQL, periods: FramePeriodRange[]): SQL {
 		group by te.client_id, probe.key`;
 }
 
-/** The raw computation the planned summary must equal. */
+/** The raw computation the planned summary must equal: visits that hold their estimate (F4). */
 function plannedFromVisits(inScope: SQL, periods: FramePeriodRange[]): SQL {
 	return sql`
 		select pv.client_id as "clientId", probe.key as period, sum(pv.minutes)::int as minutes
 		from ${probes(inScope, periods)}
 		join planned_visit pv
 			on pv.client_id = probe.id and pv.date between probe.first_day and probe.last_day
-		where pv.status = 'planned'
+		where ${holdsEstimate(sql`pv`)}
 		group by pv.client_id, probe.key`;
 }
 
 /**
  * A client's usage of one frame period, as the frame rule needs it (`RuleContext.frameUsage`):
- * recorded minutes, and the estimates of the client's other visits still planned in the period
- * (every week of it, whichever board holds them). `excludeVisitId` is the visit being checked.
+ * recorded minutes, and the estimates of the client's other visits still planned (or done and
+ * not yet reported, F4) in the period, whichever board holds them. `excludeVisitId` is the visit
+ * being checked.
  */
 export async function clientFrameUsage(
 	db: Db,
@@ -333,7 +334,7 @@ export async function clientFrameUsage(
 				from planned_visit pv
 				where pv.client_id = ${clientId}::uuid
 					and pv.date between ${period.start}::date and ${period.end}::date
-					and pv.status = 'planned' ${exclude}
+					and ${holdsEstimate(sql`pv`)} ${exclude}
 			) as planned
 	`);
 	const [row] = rowsOf<{ used: number; planned: number }>(result);
@@ -358,4 +359,15 @@ export function effective(te: SQL, options: { many?: boolean } = {}): SQL {
 			where o.corrects_id = ${te}.corrects_id
 				and (o.created_at, o.id) > (${te}.created_at, ${te}.id)
 		))`;
+}
+
+/**
+ * The condition that projected visit `pv` holds its estimate in its frame period (F4): still
+ * planned, or done with no time recorded for it yet (a visit marked done on the board before
+ * anyone reported it). The planned summary's trigger uses the same condition (drizzle/0008).
+ */
+export function holdsEstimate(pv: SQL): SQL {
+	return sql`(${pv}.status = 'planned' or (${pv}.status = 'done' and not exists (
+			select 1 from time_entry reported where reported.visit_id = ${pv}.id
+		)))`;
 }

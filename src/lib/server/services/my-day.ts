@@ -11,7 +11,7 @@ import type { RecordedEntry, VisitDetails } from '$lib/my-day';
 import type { VisitOutcome } from '$lib/realtime/protocol';
 import type { Db } from '../db/client';
 import { client, decision, decisionService, plannedVisit, staff, timeEntry } from '../db/schema';
-import { canAccessTeam, teamsOf, type TeamRef } from '../auth/access';
+import { canAccessTeam, canOpenBoard, teamsOf, type TeamRef } from '../auth/access';
 import type { SessionUser } from '../auth/session';
 import { audit } from '../audit';
 import { decisionInForce } from './decision-versions';
@@ -76,7 +76,9 @@ export type VisitDetailsResult =
 /**
  * What a worker needs at the client's door. Reading it is a read of the client's details and
  * is written to the audit log (DESIGN.md §7). The door or key-box code is not part of it:
- * see `revealAccessCode`.
+ * see `revealAccessCode`. It is a page of the board's work (the visit, what was reported and
+ * noted), so it follows the board's access: not for a case officer, and not on a team tablet,
+ * which shows its board only and could not name the person reading in the log.
  */
 export async function visitDetails(
 	db: Db,
@@ -86,7 +88,9 @@ export async function visitDetails(
 ): Promise<VisitDetailsResult> {
 	const [row] = await db.select().from(plannedVisit).where(eq(plannedVisit.id, visitId));
 	if (!row || row.organisationId !== user.organisationId) return { ok: false, status: 404 };
-	if (!(await canAccessTeam(db, user, row.teamId, row.date))) return { ok: false, status: 403 };
+	if (user.role === 'teamDevice' || !(await canOpenBoard(db, user, row.teamId, row.date))) {
+		return { ok: false, status: 403 };
+	}
 	const [person] = await db.select().from(client).where(eq(client.id, row.clientId));
 	const week = isoWeekKey(row.date);
 	const decisions = await db
@@ -182,7 +186,8 @@ export type AccessCodeResult = { ok: true; code: string } | { ok: false; status:
 /**
  * The client's door or key-box code, for someone working in the client's team today. Every
  * reveal is a read written to the audit log with the device, so a manager's sample check can
- * see who looked at which client's code and when.
+ * see who looked at which client's code and when. Never to a team tablet: the log could not
+ * name the person, and a locked tablet shows nothing.
  */
 export async function revealAccessCode(
 	db: Db,
@@ -200,7 +205,7 @@ export async function revealAccessCode(
 		.from(client)
 		.where(eq(client.id, clientId));
 	if (!person || person.organisationId !== user.organisationId) return { ok: false, status: 404 };
-	if (!(await canAccessTeam(db, user, person.teamId, todayIn()))) {
+	if (user.role === 'teamDevice' || !(await canAccessTeam(db, user, person.teamId, todayIn()))) {
 		return { ok: false, status: 403 };
 	}
 	await audit(db, user, {

@@ -43,7 +43,9 @@ describe('verdict text', () => {
 			verdictMessage(
 				{ ...violation, leftMinutes: 0, toleranceMinutes: 15 },
 				['status'],
-				facts('sv')
+				facts('sv'),
+				undefined,
+				'cancelled'
 			)
 		).toBe(
 			'Ramtiden denna månad: 20 h (med tolerans 15 min). Använt 14 h, planerat 5 h 30 min. ' +
@@ -137,6 +139,55 @@ describe('verdict text', () => {
 		);
 		expect(verdictMessage({ rule: 'malformed', reason: 'whatever' }, ['visit'], facts('en'))).toBe(
 			'The visit has the wrong format and could not be saved. The visit was removed.'
+		);
+	});
+
+	it('names the status a visit was put back to, not "cancelled" for every status', () => {
+		const frame = {
+			rule: 'frame-limit' as const,
+			period: november,
+			frameMinutes: 1200,
+			toleranceMinutes: 0,
+			usedMinutes: 1140,
+			plannedMinutes: 0,
+			addedMinutes: 90,
+			leftMinutes: 60
+		};
+		const outcome = (status: 'planned' | 'done' | 'declined' | 'cancelled', locale: 'sv' | 'en') =>
+			verdictMessage(frame, ['status'], facts(locale), '2026-11-24', status).split('. ').pop();
+		expect(outcome('done', 'sv')).toBe('Besöket är markerat som utfört igen.');
+		expect(outcome('planned', 'sv')).toBe('Besöket är planerat igen.');
+		expect(outcome('declined', 'sv')).toBe('Besöket är markerat som avböjt igen.');
+		expect(outcome('cancelled', 'sv')).toBe('Besöket är markerat som inställt.');
+		expect(outcome('done', 'en')).toBe('The visit is marked as done again.');
+		// Without the status the message does not guess.
+		expect(verdictMessage(frame, ['status'], facts('sv'))).toMatch(/Ändringen är ångrad\.$/);
+	});
+
+	it('names a colleague from another team, and never shows "?" for someone unknown', () => {
+		const violation = {
+			rule: 'malformed' as const,
+			reason: 'unknown-assignee',
+			date: '2026-11-24',
+			offDuty: [
+				{ staffId: 'e', name: 'Erik Sjö', absent: false },
+				{ staffId: 'x', name: null, absent: false }
+			]
+		};
+		expect(verdictMessage(violation, ['assignees'], facts('sv'), '2026-11-24')).toBe(
+			'Erik Sjö och en okänd person arbetar inte i teamet den 24 november. ' +
+				'Erik Sjö och en okänd person är borttagna från besöket.'
+		);
+		expect(
+			verdictMessage(
+				{ ...violation, offDuty: [{ staffId: 'x', name: null, absent: false }] },
+				['assignees'],
+				facts('en'),
+				'2026-11-24'
+			)
+		).toBe(
+			'An unknown person does not work in the team on 24 November. ' +
+				'An unknown person was taken off the visit.'
 		);
 	});
 });

@@ -6,7 +6,7 @@
  */
 import { m } from '$lib/paraglide/messages.js';
 import { isWithin, isValidIsoDate } from '$lib/domain/periods';
-import type { IsoDate, Violation } from '$lib/domain/types';
+import type { IsoDate, Violation, VisitStatus } from '$lib/domain/types';
 
 export type Locale = 'sv' | 'en';
 
@@ -16,8 +16,11 @@ export type VerdictViolation =
 	| {
 			rule: 'malformed';
 			reason: string;
-			/** Assignees who do not work in the team that day, or are absent. */
-			offDuty?: { staffId: string; name: string; absent: boolean }[];
+			/**
+			 * Assignees who do not work in the team that day, or are absent; `name` is null for
+			 * an id that is nobody in the organisation.
+			 */
+			offDuty?: { staffId: string; name: string | null; absent: boolean }[];
 			date?: IsoDate;
 	  };
 
@@ -63,6 +66,19 @@ function list(items: string[], locale: Locale, type: 'conjunction' | 'disjunctio
 
 /** A catalogue name inside a sentence: "delegering insulin", not "Delegering insulin". */
 const inSentence = (name: string) => name.charAt(0).toLocaleLowerCase('sv') + name.slice(1);
+
+/** Text that opens a sentence starts with a capital ("En okänd person …"). */
+const opening = (text: string) => text.charAt(0).toLocaleUpperCase('sv') + text.slice(1);
+
+/** The names of assignees, with someone nobody in the organisation knows as "an unknown person". */
+function staffList(
+	people: { name: string | null }[],
+	locale: Locale,
+	type: 'conjunction' | 'disjunction'
+): string {
+	const names = people.map((p) => p.name ?? m.rules_verdict_unknown_person({}, { locale }));
+	return opening(list(names, locale, type));
+}
 
 function periodLabel(
 	period: { kind: 'week' | 'month'; key: string; start: IsoDate; end: IsoDate },
@@ -185,13 +201,13 @@ function ruleSentences(v: VerdictViolation, facts: VerdictFacts, day: string): s
 		case 'malformed': {
 			if (v.reason === 'unknown-assignee' && v.offDuty && v.offDuty.length > 0 && v.date) {
 				const date = formatDate(v.date, locale);
-				const absent = v.offDuty.filter((s) => s.absent).map((s) => s.name);
-				const elsewhere = v.offDuty.filter((s) => !s.absent).map((s) => s.name);
+				const absent = v.offDuty.filter((s) => s.absent);
+				const elsewhere = v.offDuty.filter((s) => !s.absent);
 				const sentences: string[] = [];
 				if (absent.length > 0) {
 					sentences.push(
 						m.verdict_malformed_absent(
-							{ staff: list(absent, locale, 'conjunction'), date },
+							{ staff: staffList(absent, locale, 'conjunction'), date },
 							{ locale }
 						)
 					);
@@ -199,7 +215,7 @@ function ruleSentences(v: VerdictViolation, facts: VerdictFacts, day: string): s
 				if (elsewhere.length > 0) {
 					sentences.push(
 						m.verdict_malformed_unknown_assignee(
-							{ staff: list(elsewhere, locale, 'conjunction'), date },
+							{ staff: staffList(elsewhere, locale, 'conjunction'), date },
 							{ locale }
 						)
 					);
@@ -213,16 +229,35 @@ function ruleSentences(v: VerdictViolation, facts: VerdictFacts, day: string): s
 	}
 }
 
+/** What a visit whose status alone was undone is now: cancelled, or back as it was. */
+function statusOutcome(status: VisitStatus | undefined, locale: Locale): string {
+	switch (status) {
+		case 'cancelled':
+			return m.verdict_undone_cancelled({}, { locale });
+		case 'planned':
+			return m.rules_verdict_undone_planned({}, { locale });
+		case 'done':
+			return m.rules_verdict_undone_done({}, { locale });
+		case 'declined':
+			return m.rules_verdict_undone_declined({}, { locale });
+		default:
+			return m.verdict_undone_changes({}, { locale });
+	}
+}
+
 /**
  * The verdict's message: the rule with its numbers, what would be allowed, and what the
  * server undid (nothing, for a command that was refused before it changed anything). `date`
- * is the visit's date, for rules that name the day.
+ * is the visit's date, for rules that name the day; `status` the visit's status once the
+ * verdict is carried out, so that a status put back is named as it is — a new visit cancelled
+ * instead, or a visit back to planned or done — never guessed.
  */
 export function verdictMessage(
 	violation: VerdictViolation,
 	undone: Undone,
 	facts: VerdictFacts,
-	date?: IsoDate
+	date?: IsoDate,
+	status?: VisitStatus
 ): string {
 	const { locale } = facts;
 	const day = date ? formatDate(date, locale) : '';
@@ -231,18 +266,14 @@ export function verdictMessage(
 	if (undone.length === 0) return sentences.join(' ');
 	if (undone.includes('visit')) outcome = m.verdict_undone_removed({}, { locale });
 	else if (undone.length === 1 && undone[0] === 'status') {
-		outcome = m.verdict_undone_cancelled({}, { locale });
+		outcome = statusOutcome(status, locale);
 	} else if (
 		undone.length === 1 &&
 		undone[0] === 'assignees' &&
 		violation.rule === 'malformed' &&
 		violation.offDuty?.length
 	) {
-		const staff = list(
-			violation.offDuty.map((s) => s.name),
-			locale,
-			'conjunction'
-		);
+		const staff = staffList(violation.offDuty, locale, 'conjunction');
 		outcome =
 			violation.offDuty.length === 1
 				? m.verdict_undone_assignees({ staff }, { locale })

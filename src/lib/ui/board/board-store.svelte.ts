@@ -21,7 +21,9 @@ import {
 } from '$lib/board';
 import type { IsoDate } from '$lib/domain/types';
 import {
+	CLOSE_CODES,
 	SOCKET_IO_PATH,
+	TOO_MANY_CONNECTIONS,
 	YJS_PATH,
 	type AbsenceSetPayload,
 	type AbsenceSetResult,
@@ -35,6 +37,13 @@ import {
 } from '$lib/realtime/protocol';
 
 export type SyncState = 'connecting' | 'offline' | 'waiting' | 'saved';
+
+/**
+ * Why the server does not take this board's connection right now: too many tabs on this
+ * sign-in, too many boards open (or opened too fast), or the board is full. The provider
+ * keeps trying; the reason clears once it is connected again.
+ */
+export type RefusedBecause = 'connections' | 'boards' | 'board-full';
 
 export interface BoardUser {
 	id: string;
@@ -83,6 +92,7 @@ export class BoardStore {
 	/** The first load from this device's storage (or nothing stored) is done. */
 	loadedLocally = $state(false);
 	sessionEnded = $state(false);
+	refused = $state<RefusedBecause | null>(null);
 
 	syncState: SyncState = $derived(
 		this.connected && this.synced
@@ -99,6 +109,7 @@ export class BoardStore {
 	#socket: Socket<ServerToClientEvents, ClientToServerEvents> | null = null;
 	#scheduled = false;
 	#verdictKey = 0;
+	#destroyed = false;
 
 	constructor(
 		readonly teamId: string,
@@ -136,7 +147,16 @@ export class BoardStore {
 		});
 		provider.on('sync', (isSynced: boolean) => {
 			this.synced = isSynced;
-			if (isSynced) this.pendingChanges = 0;
+			if (isSynced) {
+				this.pendingChanges = 0;
+				this.refused = null;
+			}
+		});
+		provider.on('connection-close', (event: CloseEvent | null) => {
+			if (event?.code === CLOSE_CODES.boardFull) this.refused = 'board-full';
+			else if (event?.code === CLOSE_CODES.overLimit) {
+				this.refused = event.reason === 'too many boards' ? 'boards' : 'connections';
+			}
 		});
 		provider.awareness.on('change', () => this.#readAwareness());
 
@@ -151,6 +171,14 @@ export class BoardStore {
 				if (result.ok) this.#setPresence(result.presence);
 			});
 		socket.on('connect', join);
+		socket.on('connect_error', (error) => {
+			if (error.message !== TOO_MANY_CONNECTIONS) return;
+			this.refused = 'connections';
+			// The server refused in its handshake, so socket.io does not retry by itself.
+			setTimeout(() => {
+				if (!this.#destroyed) socket.connect();
+			}, 10_000);
+		});
 		socket.on('verdict', (event) => {
 			if (event.room !== this.room) return;
 			const shown: ShownVerdict = { ...event, key: ++this.#verdictKey, at: Date.now() };
@@ -252,6 +280,7 @@ export class BoardStore {
 
 	/** Closes the sockets; the local copy stays for next time. */
 	destroy(): void {
+		this.#destroyed = true;
 		const index = openBoards.indexOf(this);
 		if (index >= 0) openBoards.splice(index, 1);
 		window.removeEventListener('offline', this.#wentOffline);

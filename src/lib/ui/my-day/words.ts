@@ -41,6 +41,10 @@ export function outboxErrorText(error: string | undefined): string {
 			return m.outbox_error_invalid();
 		case 'unauthorized':
 			return m.outbox_error_unauthorized();
+		case 'future-date':
+			return m.rules_outbox_error_future();
+		case 'conflict':
+			return m.rules_outbox_error_conflict();
 		default:
 			return m.outbox_error_other();
 	}

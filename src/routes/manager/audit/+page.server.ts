@@ -9,11 +9,18 @@ import {
 	searchAuditLog,
 	unitClient
 } from '$lib/server/services/audit-search';
-import type { PageServerLoad } from './$types';
+import { error } from '@sveltejs/kit';
+import { requireRole } from '$lib/server/guards';
+import { MANAGER_ROLES, unitFor } from '$lib/server/services/manager-scope';
+import type { Actions, PageServerLoad } from './$types';
 
 const uuid = z.uuid();
 
-/** The unit's access log, searched by client, user, period and action (not itself logged). */
+/**
+ * The unit's access log, searched by client, user, period and action (not itself logged). The
+ * client is chosen by id; finding one by name is the posted `find` action, so a name never
+ * travels in the address (docs/security.md, "Logs and addresses").
+ */
 export const load: PageServerLoad = async (event) => {
 	const { unit } = await event.parent();
 	const user = event.locals.user!;
@@ -22,7 +29,6 @@ export const load: PageServerLoad = async (event) => {
 	const period = defaultPeriod(today);
 	const text = (name: string, max = 100) => (params.get(name) ?? '').trim().slice(0, max);
 	const values = {
-		q: text('q'),
 		client: text('client', 40),
 		staff: text('staff', 40),
 		action: text('action', 20),
@@ -38,9 +44,8 @@ export const load: PageServerLoad = async (event) => {
 	);
 	const errors = checkPeriod(values.from, values.to);
 	const { db } = await getApp();
-	const [chosenClient, matches, people] = await Promise.all([
+	const [chosenClient, people] = await Promise.all([
 		clientId ? unitClient(db, unit.id, clientId) : Promise.resolve(null),
-		values.q ? findUnitClients(db, unit.id, values.q) : Promise.resolve([]),
 		organisationStaff(db, user.organisationId)
 	]);
 	const valid = Object.keys(errors).length === 0 && (clientId === null || chosenClient !== null);
@@ -55,10 +60,22 @@ export const load: PageServerLoad = async (event) => {
 		values,
 		errors,
 		client: chosenClient,
-		matches,
 		people,
 		actions: [...AUDIT_ACTIONS],
 		result,
 		filter: { clientId: chosenClient?.id ?? null, staffId, action }
 	};
+};
+
+export const actions: Actions = {
+	/** The unit's clients whose name holds what was typed, to pick one by id. */
+	find: async (event) => {
+		const user = requireRole(event, MANAGER_ROLES);
+		const { db } = await getApp();
+		const chosen = await unitFor(db, user, event.url.searchParams.get('unit'));
+		if (!chosen.ok) error(chosen.status, 'forbidden');
+		const value = (await event.request.formData()).get('q');
+		const q = (typeof value === 'string' ? value : '').trim().slice(0, 100);
+		return { q, matches: q ? await findUnitClients(db, chosen.value.id, q) : [] };
+	}
 };

@@ -30,6 +30,7 @@ export const load: PageServerLoad = async (event) => {
 			action: 'read',
 			clientIds: report.clients.map((c) => c.id),
 			device: deviceOf(event),
+			unitId: unit.id,
 			detail: { what: 'continuity', unitId: unit.id, day }
 		});
 	}

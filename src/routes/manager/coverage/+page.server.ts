@@ -37,6 +37,7 @@ export const load: PageServerLoad = async (event) => {
 			action: 'read',
 			clientIds: gapClients,
 			device: deviceOf(event),
+			unitId: unit.id,
 			detail: { what: 'coverage', unitId: unit.id, week }
 		});
 	}

@@ -43,7 +43,13 @@ export const actions: Actions = {
 			userAgent: event.request.headers.get('user-agent') ?? ''
 		});
 		// Neither a PIN nor a password is ever sent back to the page.
-		if (!result.ok) return fail(400, { errors: result.errors, saved: false });
+		if (!result.ok) {
+			return fail(result.errors.currentPassword === 'rate-limited' ? 429 : 400, {
+				errors: result.errors,
+				retryAfterSeconds: result.retryAfterSeconds,
+				saved: false
+			});
+		}
 		return { errors: {}, saved: true };
 	}
 };

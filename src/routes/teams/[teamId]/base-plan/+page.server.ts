@@ -2,10 +2,11 @@ import { error, fail } from '@sveltejs/kit';
 import { z } from 'zod';
 import { addDays, isoWeekKey, todayIn } from '$lib/domain/periods';
 import { getApp } from '$lib/server/app';
-import { canAccessTeam, teamsOf } from '$lib/server/auth/access';
+import { canAccessTeam, isHomeTeam, teamsOf } from '$lib/server/auth/access';
 import type { SessionUser } from '$lib/server/auth/session';
 import { audit } from '$lib/server/audit';
 import { requireRole } from '$lib/server/guards';
+import { deviceOf } from '$lib/server/http';
 import {
 	basePlanOfTeam,
 	removePattern,
@@ -20,16 +21,27 @@ import type { Actions, PageServerLoad, RequestEvent } from './$types';
 const ROLES = ['worker', 'teamDevice', 'manager'] as const;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
+/**
+ * The team's own people only: a worker of the team (not one lent to it for a day, who needs
+ * that day's board and not the team's standing plan), the team's tablet while a person has
+ * unlocked it (who is then named in the log), and the unit's manager.
+ */
 async function guard(event: RequestEvent): Promise<{ user: SessionUser; today: string }> {
 	const user = requireRole(event, ROLES);
 	if (!UUID.test(event.params.teamId)) error(404, 'not-found');
 	const { db } = await getApp();
 	const today = todayIn();
-	if (!(await canAccessTeam(db, user, event.params.teamId, today))) error(403, 'forbidden');
-	return { user, today };
+	const teamId = event.params.teamId;
+	if (user.role === 'manager') {
+		if (!(await canAccessTeam(db, user, teamId, today))) error(403, 'forbidden');
+		return { user, today };
+	}
+	if (!(await isHomeTeam(db, user, teamId))) error(403, 'forbidden');
+	if (user.role !== 'teamDevice') return { user, today };
+	const acting = event.locals.session?.acting;
+	if (!acting) error(403, 'forbidden');
+	return { user: { ...user, id: acting.staffId }, today };
 }
-
-const deviceOf = (event: RequestEvent) => event.request.headers.get('user-agent') ?? '';
 
 export const load: PageServerLoad = async (event) => {
 	const { user, today } = await guard(event);

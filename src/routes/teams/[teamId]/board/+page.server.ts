@@ -1,10 +1,13 @@
-import { error, fail } from '@sveltejs/kit';
+import { error, fail, redirect } from '@sveltejs/kit';
 import { z } from 'zod';
 import { isValidIsoDate, isoWeekKey, isoWeekRange, todayIn } from '$lib/domain/periods';
+import { boardRoom, opensFreely } from '$lib/board';
 import { getApp } from '$lib/server/app';
+import { PostgresBoardStore } from '$lib/server/realtime/board-store.postgres';
 import { teamsOf } from '$lib/server/auth/access';
 import { audit } from '$lib/server/audit';
 import { requireRole, requireUser } from '$lib/server/guards';
+import { deviceOf } from '$lib/server/http';
 import { lockTablet, tabletStaff, unlockTablet } from '$lib/server/auth/pin';
 import { listServices } from '$lib/server/services/catalogue';
 import { staffMetLast14Days } from '$lib/server/services/continuity';
@@ -44,6 +47,14 @@ export const load: PageServerLoad = async (event) => {
 			}
 		: null;
 
+	// A week far from today opens only when its board exists; a person may create it here.
+	const missing =
+		!opensFreely(week, today) &&
+		!(await new PostgresBoardStore(db).exists(boardRoom(team.id, week)));
+	if (missing) {
+		return { locked: false as const, missing: true as const, tablet, team, date, today, week };
+	}
+
 	const [staff, clients, services, frames] = await Promise.all([
 		teamStaff(db, team.id, date),
 		teamClients(db, team.id),
@@ -58,11 +69,12 @@ export const load: PageServerLoad = async (event) => {
 	await audit(db, acting ? { ...user, id: acting.staffId } : user, {
 		action: 'read',
 		clientIds: clients.map((c) => c.id),
-		device: event.request.headers.get('user-agent') ?? '',
+		device: deviceOf(event),
 		detail: { what: 'board', teamId: team.id, week }
 	});
 	return {
 		locked: false as const,
+		missing: false as const,
 		tablet,
 		team,
 		teams,
@@ -90,6 +102,32 @@ const UnlockForm = z.object({
 });
 
 export const actions: Actions = {
+	/**
+	 * A person creates the board of a week far from today (an empty board: the week is filled
+	 * from the base plan when it is first opened, like any new week that is not past).
+	 */
+	createBoard: async (event) => {
+		const user = requireUser(event);
+		const acting = user.role === 'teamDevice' ? (event.locals.session?.acting ?? null) : null;
+		if (user.role === 'teamDevice' && !acting) error(403, 'forbidden');
+		const { db } = await getApp();
+		const asked = event.url.searchParams.get('date');
+		const date = asked && isValidIsoDate(asked) ? asked : todayIn();
+		const week = isoWeekKey(date);
+		const range = isoWeekRange(week);
+		const teams = await teamsOf(db, user, range.start, range.end, 'board');
+		const team = teams.find((t) => t.id === event.params.teamId);
+		if (!team) error(403, 'forbidden');
+		await new PostgresBoardStore(db).create(boardRoom(team.id, week));
+		await audit(db, acting ? { ...user, id: acting.staffId } : user, {
+			action: 'change',
+			clientIds: [],
+			device: deviceOf(event),
+			detail: { what: 'board', created: true, teamId: team.id, week }
+		});
+		redirect(303, `${event.url.pathname}?date=${date}`);
+	},
+
 	/** A person of the team unlocks the tablet with their PIN. */
 	unlock: async (event) => {
 		const user = requireRole(event, ['teamDevice']);
