@@ -197,7 +197,7 @@ describe('PostgreSQL crash', () => {
 			const phone = reporter(server.url, observer, reported);
 
 			const figures = {
-				received: 0,
+				received: new Set<string>(),
 				lost: [] as string[],
 				committedRowsLost: [] as string[],
 				downAfterMs: [] as number[],
@@ -249,7 +249,7 @@ describe('PostgreSQL crash', () => {
 				// board the server serves.
 				const stored = tagsOf(await storedBoard(room));
 				const served = tagsOf(await loadBoard(server.url, room, observer));
-				figures.received += seen.size;
+				for (const t of seen) figures.received.add(t);
 				figures.lost.push(...[...seen].filter((t) => !stored.has(t) || !served.has(t)));
 				const rows = await handle.db
 					.select({ key: timeEntry.idempotencyKey })
@@ -312,7 +312,8 @@ describe('PostgreSQL crash', () => {
 
 			console.log(
 				`[faults] PostgreSQL crash: ${CRASHES} crashes, ${DEVICES} devices, ${authored.length} ` +
-					`tagged edits, ${figures.received} received updates checked, updates lost ` +
+					`tagged edits, ${figures.received.size} updates received from other devices checked, ` +
+					`updates lost ` +
 					`${figures.lost.length}, committed time entries lost ${figures.committedRowsLost.length}; ` +
 					`healthz down after ${figures.downAfterMs.map((m) => m.toFixed(0)).join('/')} ms ` +
 					`(slowest answer ${figures.slowestHealthMs.toFixed(0)} ms), back ` +

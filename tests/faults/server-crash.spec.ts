@@ -100,12 +100,12 @@ describe('server crash', () => {
 				(d) => edit(rng, d, world, tagged, roomy)
 			);
 
-			let received = 0;
+			const received = new Set<string>();
 			let lost = 0;
 			const lostTags: string[] = [];
 			for (let kill = 0; kill < KILLS; kill++) {
-				// A random moment once everyone is back and writing.
-				await Promise.all(devices.map((d) => synced(d.provider, 30_000)));
+				// A random moment, mostly once everyone is back and writing.
+				if (rng.chance(0.8)) await Promise.all(devices.map((d) => synced(d.provider, 30_000)));
 				await sleep(rng.between(0, 1000));
 				await server.kill();
 				// Keep the writers away until the restarted server has shown what it kept.
@@ -119,7 +119,7 @@ describe('server crash', () => {
 				});
 				const kept = tagsOf(await loadBoard(server.url, room, observer));
 				const missing = [...seen].filter((t) => !kept.has(t));
-				received += seen.size;
+				for (const t of seen) received.add(t);
 				lost += missing.length;
 				lostTags.push(...missing);
 				for (const d of devices) d.provider.connect();
@@ -151,7 +151,8 @@ describe('server crash', () => {
 
 			console.log(
 				`[faults] server crash: ${KILLS} kills, ${DEVICES} devices, ${authored.length} tagged ` +
-					`edits, ${received} received updates checked after restarts, updates lost ${lost}, ` +
+					`edits, ${received.size} updates received from other devices checked after the restarts, ` +
+					`updates lost ${lost}, ` +
 					`local edits lost ${editsLost.length}, ${check.visits} visits, ` +
 					`${check.violations.length} rule violations (seed ${SEED}${FULL ? ', full' : ''})`
 			);
@@ -161,7 +162,7 @@ describe('server crash', () => {
 			expect(check.violations).toEqual([]);
 			// The devices really wrote, and really saw each other's work before the crashes.
 			expect(authored.length).toBeGreaterThan(DEVICES * KILLS);
-			expect(received).toBeGreaterThan(0);
+			expect(received.size).toBeGreaterThan(0);
 		},
 		scale(240_000, 1_800_000)
 	);
