@@ -234,35 +234,28 @@ export async function changeOwnPassword(
 	if (!input.currentPassword) errors.currentPassword = 'missing';
 	if (errors.currentPassword || errors.newPassword) return { ok: false, errors };
 
-	const username = normaliseUsername(user.username);
-	const address = addressKey(input.address);
-	const verdict = await checkLoginLimits(db, username, address, now(), opts.limits);
-	if (!verdict.allowed) {
+	const device = input.userAgent.slice(0, 300);
+	const check = await checkCurrentPassword(db, user, input.currentPassword, {
+		address: addressKey(input.address),
+		at: now(),
+		limits: opts.limits
+	});
+	if (!check.ok) {
+		if (check.error === 'wrong') {
+			await db.insert(auditLog).values({
+				organisationId: user.organisationId,
+				staffId: user.id,
+				action: 'login-failed',
+				unitId: user.unitId,
+				device,
+				detail: { what: 'password-change' }
+			});
+		}
 		return {
 			ok: false,
-			errors: { currentPassword: 'rate-limited' },
-			retryAfterSeconds: Math.max(1, Math.ceil(verdict.retryAfterMs / 1000))
+			errors: { currentPassword: check.error },
+			...(check.error === 'rate-limited' ? { retryAfterSeconds: check.retryAfterSeconds } : {})
 		};
-	}
-	const [person] = await db
-		.select({ passwordHash: staff.passwordHash })
-		.from(staff)
-		.where(eq(staff.id, user.id));
-	const valid = person?.passwordHash
-		? await verifyPassword(person.passwordHash, input.currentPassword)
-		: false;
-	const device = input.userAgent.slice(0, 300);
-	if (!valid) {
-		await db.insert(loginAttempt).values({ username, address, success: false, at: now() });
-		await db.insert(auditLog).values({
-			organisationId: user.organisationId,
-			staffId: user.id,
-			action: 'login-failed',
-			unitId: user.unitId,
-			device,
-			detail: { what: 'password-change' }
-		});
-		return { ok: false, errors: { currentPassword: 'wrong' } };
 	}
 	await changePassword(db, sessions, user.id, newPassword, { keep: input.sessionId });
 	await db.insert(auditLog).values({
@@ -274,4 +267,41 @@ export async function changeOwnPassword(
 		detail: { what: 'password' }
 	});
 	return { ok: true };
+}
+
+export type CurrentPasswordCheck =
+	| { ok: true }
+	| { ok: false; error: 'wrong' }
+	| { ok: false; error: 'rate-limited'; retryAfterSeconds: number };
+
+/**
+ * The signed-in person's current password, asked for again before changing their password or
+ * PIN. A wrong one is a failed sign-in of the account from `address`, under the login page's
+ * limits; an attempt the limits refuse is not checked at all.
+ */
+export async function checkCurrentPassword(
+	db: Db,
+	user: Pick<SessionUser, 'id' | 'username'>,
+	password: string,
+	at: { address: string; at: Date; limits?: LoginLimits }
+): Promise<CurrentPasswordCheck> {
+	const username = normaliseUsername(user.username);
+	const verdict = await checkLoginLimits(db, username, at.address, at.at, at.limits);
+	if (!verdict.allowed) {
+		return {
+			ok: false,
+			error: 'rate-limited',
+			retryAfterSeconds: Math.max(1, Math.ceil(verdict.retryAfterMs / 1000))
+		};
+	}
+	const [person] = await db
+		.select({ passwordHash: staff.passwordHash })
+		.from(staff)
+		.where(eq(staff.id, user.id));
+	const valid = person?.passwordHash ? await verifyPassword(person.passwordHash, password) : false;
+	if (valid) return { ok: true };
+	await db
+		.insert(loginAttempt)
+		.values({ username, address: at.address, success: false, at: at.at });
+	return { ok: false, error: 'wrong' };
 }

@@ -22,7 +22,7 @@ import type { Db } from '../db/client';
 import { absence, auditLog, loginAttempt, staff } from '../db/schema';
 import { teamStaff } from '../services/teams';
 import { teamsOf } from './access';
-import { checkLoginLimits, normaliseUsername } from './login';
+import { checkCurrentPassword } from './login';
 import { decoyPasswordHash, hashPassword, verifyPassword } from './password';
 import type { SessionStore, SessionUser } from './session';
 
@@ -70,34 +70,16 @@ export async function setPin(
 	if (errors.pin || errors.currentPassword) return { ok: false, errors };
 
 	// Wrong passwords here are failed sign-ins of the account, under the login page's limits.
-	const verdict = await checkLoginLimits(
-		db,
-		normaliseUsername(user.username),
-		pinSetupAddress(user.id),
-		now()
-	);
-	if (!verdict.allowed) {
+	const check = await checkCurrentPassword(db, user, input.currentPassword, {
+		address: pinSetupAddress(user.id),
+		at: now()
+	});
+	if (!check.ok) {
 		return {
 			ok: false,
-			errors: { currentPassword: 'rate-limited' },
-			retryAfterSeconds: Math.max(1, Math.ceil(verdict.retryAfterMs / 1000))
+			errors: { currentPassword: check.error },
+			...(check.error === 'rate-limited' ? { retryAfterSeconds: check.retryAfterSeconds } : {})
 		};
-	}
-	const [person] = await db
-		.select({ passwordHash: staff.passwordHash })
-		.from(staff)
-		.where(eq(staff.id, user.id));
-	const valid = person?.passwordHash
-		? await verifyPassword(person.passwordHash, input.currentPassword)
-		: false;
-	if (!valid) {
-		await db.insert(loginAttempt).values({
-			username: normaliseUsername(user.username),
-			address: pinSetupAddress(user.id),
-			success: false,
-			at: now()
-		});
-		return { ok: false, errors: { currentPassword: 'wrong' } };
 	}
 	await db
 		.update(staff)
