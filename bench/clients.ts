@@ -5,12 +5,13 @@
  * send changes as fast as allowed to measure the server's throughput.
  */
 import * as encoding from 'lib0/encoding';
-import { WebSocket as NodeWebSocket, type ClientOptions } from 'ws';
+import { WebSocket as NodeWebSocket } from 'ws';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import { createVisit, moveVisit, setMinutes, setNote, visitsMap } from '../src/lib/board';
 import { DAY_PARTS } from '../src/lib/domain/types';
 import { BENCH_MONDAY } from './seed';
+import { withHeaders } from './ws-headers';
 
 export interface BoardSpec {
 	room: string;
@@ -26,14 +27,6 @@ export type ClientCommand =
 	| { cmd: 'exit' };
 
 const ORIGIN = process.env.BENCH_ORIGIN ?? 'http://localhost:3000';
-
-function withHeaders(headers: Record<string, string>): typeof NodeWebSocket {
-	return class extends NodeWebSocket {
-		constructor(address: string | URL, protocols?: string | string[], options?: ClientOptions) {
-			super(address, protocols, { ...options, headers: { ...options?.headers, ...headers } });
-		}
-	} as typeof NodeWebSocket;
-}
 
 interface Device {
 	board: number;

@@ -4,12 +4,12 @@
  * others take to arrive. Now and then devices reconnect, and whole boards go quiet long enough
  * for the server to unload them, so connections and boards come and go all the time.
  */
-import { WebSocket as NodeWebSocket, type ClientOptions } from 'ws';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import { createVisit, moveVisit, setMinutes, setNote, visitsMap } from '../src/lib/board';
 import { DAY_PARTS } from '../src/lib/domain/types';
 import { BENCH_MONDAY } from './seed';
+import { withHeaders } from './ws-headers';
 
 // Every y-websocket provider in Node listens for the process's exit.
 process.setMaxListeners(0);
@@ -42,14 +42,6 @@ export interface SoakReport {
 	reconnects: number;
 	devices: number;
 	connected: number;
-}
-
-function withHeaders(headers: Record<string, string>): typeof NodeWebSocket {
-	return class extends NodeWebSocket {
-		constructor(address: string | URL, protocols?: string | string[], options?: ClientOptions) {
-			super(address, protocols, { ...options, headers: { ...options?.headers, ...headers } });
-		}
-	} as typeof NodeWebSocket;
 }
 
 interface Device {

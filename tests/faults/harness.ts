@@ -19,27 +19,7 @@ export { ServerProcess, serverBundle } from './server-process';
 export const FULL = process.env.FAULTS === 'full';
 export const scale = <T>(quick: T, full: T): T => (FULL ? full : quick);
 
-/** Mulberry32: a small seeded generator, so a failing seed replays exactly. */
-export function random(seed: number) {
-	let a = seed >>> 0;
-	const next = () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-	return {
-		next,
-		int: (n: number) => Math.floor(next() * n),
-		between: (lo: number, hi: number) => lo + Math.floor(next() * (hi - lo + 1)),
-		pick<T>(items: readonly T[]): T {
-			return items[Math.floor(next() * items.length)];
-		},
-		chance: (p: number) => next() < p
-	};
-}
-export type Random = ReturnType<typeof random>;
+export { random, type Random } from '../fixtures/random';
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 

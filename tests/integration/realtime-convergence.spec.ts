@@ -38,6 +38,7 @@ import {
 	startRealtime,
 	QUIET
 } from '../fixtures/realtime';
+import { random } from '../fixtures/random';
 
 let database: TestDatabase;
 let world: World;
@@ -64,26 +65,6 @@ async function stopServer(s: { server: Server; realtime: Realtime }, hard = fals
 	await s.realtime.close({ hard });
 	s.server.closeAllConnections();
 	await new Promise((resolve) => s.server.close(resolve));
-}
-
-/** Mulberry32: a small seeded generator, so a failing seed replays exactly. */
-function random(seed: number) {
-	let a = seed >>> 0;
-	const next = () => {
-		a = (a + 0x6d2b79f5) >>> 0;
-		let t = a;
-		t = Math.imul(t ^ (t >>> 15), t | 1);
-		t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-		return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-	};
-	return {
-		next,
-		int: (n: number) => Math.floor(next() * n),
-		pick<T>(items: readonly T[]): T {
-			return items[Math.floor(next() * items.length)];
-		},
-		chance: (p: number) => next() < p
-	};
 }
 
 /** The board's visits as canonical JSON: replicas may list map keys in different orders. */
