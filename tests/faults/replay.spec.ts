@@ -42,6 +42,7 @@ import { checkIncomingUpdate } from '../../src/lib/server/realtime/update-check'
 import {
 	absence,
 	auditLog,
+	client,
 	commandReceipt,
 	plannedVisit,
 	timeEntry
@@ -266,6 +267,83 @@ describe('Replays and reordering: an idempotency key reused with other values', 
 			.emitWithAck('time:record', { visitId: id, minutes: 20, idempotencyKey: key });
 		expect(same).toMatchObject({ ok: true, replayed: true });
 		expect(await suite.db.$count(timeEntry, eq(timeEntry.visitId, id))).toBe(1);
+	});
+
+	it('finishes the board change of a report whose entry was stored just before a crash', async () => {
+		const phone = await device(suite.world.staff.anna);
+		const id = await gretaVisit(phone, FRIDAY, 25, 'evening');
+		const key = `half-report-${id}`;
+		const before = await frameOf(suite.world.clients.greta);
+		// As when the database went away between the entry's commit and the board change: the
+		// entry holds the key, there is no receipt, and the visit is still planned on the board.
+		const [greta] = await suite.db
+			.select()
+			.from(client)
+			.where(eq(client.id, suite.world.clients.greta));
+		await suite.db.insert(timeEntry).values({
+			organisationId: greta.organisationId,
+			clientId: greta.id,
+			visitId: id,
+			staffId: suite.world.staff.anna,
+			date: FRIDAY,
+			minutes: 35,
+			idempotencyKey: key,
+			recordedBy: suite.world.staff.anna
+		});
+		expect(readVisit(phone.doc, id)?.status).toBe('planned');
+		const payload = {
+			visitId: id,
+			minutes: 35,
+			idempotencyKey: key,
+			signal: { text: 'Ont i foten' }
+		};
+		const answers: Ack[] = [];
+		for (let i = 0; i < 3; i++) {
+			answers.push(await phone.socket.timeout(5000).emitWithAck('time:record', payload));
+		}
+		expect(answers.every((a) => a.ok && a.replayed)).toBe(true);
+		await eventually(() => readVisit(phone.doc, id)?.status === 'done', 5000, 'done on the board');
+		await eventually(
+			() => readSignals(phone.doc).some((s) => s.text === 'Ont i foten'),
+			5000,
+			'the signal on the board'
+		);
+		expect(readSignals(phone.doc).filter((s) => s.text === 'Ont i foten')).toHaveLength(1);
+		expect(await suite.db.$count(timeEntry, eq(timeEntry.visitId, id))).toBe(1);
+		// The estimate stopped counting; the recorded time counts once.
+		const after = await frameOf(suite.world.clients.greta);
+		expect(after.plannedMinutes - before.plannedMinutes).toBe(-25);
+		expect(after.usedMinutes - before.usedMinutes).toBe(35);
+	});
+
+	it('leaves a later change of the visit alone when an old report is sent again', async () => {
+		const phone = await device(suite.world.staff.anna);
+		const id = await gretaVisit(phone, FRIDAY, 15, 'morning');
+		const first = { visitId: id, minutes: 15, idempotencyKey: `old-report-${id}` };
+		expect(await phone.socket.timeout(5000).emitWithAck('time:record', first)).toMatchObject({
+			ok: true
+		});
+		const correction = {
+			visitId: id,
+			minutes: 0,
+			outcome: 'not-done',
+			note: 'Sjukhus',
+			idempotencyKey: `old-report-fix-${id}`
+		};
+		expect(await phone.socket.timeout(5000).emitWithAck('time:record', correction)).toMatchObject({
+			ok: true,
+			replayed: false
+		});
+		await eventually(() => readVisit(phone.doc, id)?.status === 'cancelled', 5000, 'cancelled');
+		await suite.db
+			.delete(commandReceipt)
+			.where(eq(commandReceipt.key, `time:record:old-report-${id}`));
+		expect(await phone.socket.timeout(5000).emitWithAck('time:record', first)).toMatchObject({
+			ok: true,
+			replayed: true
+		});
+		await new Promise((resolve) => setTimeout(resolve, 300));
+		expect(readVisit(phone.doc, id)?.status).toBe('cancelled');
 	});
 
 	it('answers conflict to an absence:set and a visit:move-week with other values', async () => {

@@ -101,7 +101,6 @@ describe('server crash', () => {
 			);
 
 			const received = new Set<string>();
-			let lost = 0;
 			const lostTags: string[] = [];
 			for (let kill = 0; kill < KILLS; kill++) {
 				// A random moment, mostly once everyone is back and writing.
@@ -120,7 +119,6 @@ describe('server crash', () => {
 				const kept = tagsOf(await loadBoard(server.url, room, observer));
 				const missing = [...seen].filter((t) => !kept.has(t));
 				for (const t of seen) received.add(t);
-				lost += missing.length;
 				lostTags.push(...missing);
 				for (const d of devices) d.provider.connect();
 			}
@@ -152,7 +150,7 @@ describe('server crash', () => {
 			console.log(
 				`[faults] server crash: ${KILLS} kills, ${DEVICES} devices, ${authored.length} tagged ` +
 					`edits, ${received.size} updates received from other devices checked after the restarts, ` +
-					`updates lost ${lost}, ` +
+					`updates lost ${lostTags.length}, ` +
 					`local edits lost ${editsLost.length}, ${check.visits} visits, ` +
 					`${check.violations.length} rule violations (seed ${SEED}${FULL ? ', full' : ''})`
 			);

@@ -287,7 +287,7 @@ const codes = (m: Map<number, number>) =>
 		.map(([code, n]) => `${code}×${n}`)
 		.join(' ');
 
-describe('wire abuse', () => {
+describe('wire abuse', { timeout: scale(30_000, 120_000) }, () => {
 	const abuse = (
 		what: string,
 		who: 'random' | 'flipped',

@@ -22,6 +22,7 @@ import {
 	parseBoardRoom,
 	rankAtEnd,
 	setStatus,
+	signalsMap,
 	unassign,
 	type BoardVisit
 } from '$lib/board';
@@ -150,6 +151,49 @@ const STATUS_OF: Record<VisitOutcome, VisitStatus> = {
 };
 
 /**
+ * The board half of a report whose entry is stored. The entry and the board change are two
+ * commits: a crash or a database outage between them leaves the entry without its status (the
+ * visit still `planned`, its estimate and its time both counting). A replay of that report
+ * finishes the board change — only while the entry is the visit's latest and the board still
+ * shows another status than it reported, so a later correction or a team's later change wins.
+ */
+async function finishBoardChange(
+	deps: CommandDeps,
+	actor: Actor,
+	entry: typeof timeEntry.$inferSelect,
+	payload: TimeRecordPayload
+): Promise<void> {
+	if (!entry.visitId) return;
+	const visitId = entry.visitId;
+	const [latest] = await deps.db
+		.select({ id: timeEntry.id })
+		.from(timeEntry)
+		.where(eq(timeEntry.visitId, visitId))
+		.orderBy(desc(timeEntry.createdAt), desc(timeEntry.id))
+		.limit(1);
+	if (latest?.id !== entry.id) return;
+	const row = await findVisit(deps.db, visitId);
+	if (!row) return;
+	const status = STATUS_OF[entry.outcome as VisitOutcome];
+	if (!status || row.status === status) return;
+	await deps.rooms.withRoom(row.room, async (room) => {
+		const visit = room.authority.accepted.get(visitId);
+		if (!visit || visit.status === status) return;
+		const signal = payload.signal;
+		await room.commitServerChange(
+			() => {
+				setStatus(room.doc, visit.id, status);
+				if (signal && !signalsMap(room.doc).has(entry.id)) {
+					addSignal(room.doc, { id: entry.id, clientId: visit.clientId, text: signal.text });
+				}
+			},
+			actor,
+			await room.context()
+		).committed;
+	});
+}
+
+/**
  * Records what happened at a visit ("Klar"): time really spent for the client, services the
  * client declined, a note, and optionally a signal for the team. Time is recorded afterwards:
  * a visit dated after the team's today is refused (`future-date`, T2). Never refused for the
@@ -176,6 +220,7 @@ export async function recordTime(
 			if (existing.recordedBy !== actor.user.id || !sameReport(existing, payload)) {
 				return CONFLICT;
 			}
+			await finishBoardChange(deps, actor, existing, payload);
 			return {
 				ok: true,
 				entryId: existing.id,
@@ -271,7 +316,10 @@ export async function recordTime(
 				await room.commitServerChange(
 					() => {
 						if (visit.status !== status) setStatus(room.doc, visit.id, status);
-						if (signal) addSignal(room.doc, { clientId: visit.clientId, text: signal.text });
+						// The signal is named after the entry, so a replay can tell it was added.
+						if (signal) {
+							addSignal(room.doc, { id: entryId, clientId: visit.clientId, text: signal.text });
+						}
 					},
 					actor,
 					fresh
