@@ -8,6 +8,8 @@ declare global {
 		}
 		interface Error {
 			message: string;
+			/** Set for unexpected errors: the id of the server log's line about it. */
+			errorId?: string;
 		}
 	}
 }

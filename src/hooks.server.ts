@@ -1,9 +1,10 @@
-import type { Handle } from '@sveltejs/kit';
+import type { Handle, HandleServerError } from '@sveltejs/kit';
 import { sequence } from '@sveltejs/kit/hooks';
 import { getApp } from '$lib/server/app';
 import { SESSION_COOKIE } from '$lib/server/auth/session';
 import { setSessionCookie, deleteSessionCookie } from '$lib/server/auth/cookies';
 import { handleApiOrigin, handleHeaders } from '$lib/server/cross-site';
+import { logServerError } from '$lib/server/error-log';
 import { paraglideMiddleware } from '$lib/paraglide/server';
 
 const handleLocale: Handle = ({ event, resolve }) =>
@@ -58,3 +59,7 @@ export const handle = sequence(
 	handleSession,
 	handleLocale
 );
+
+/** Unexpected errors are logged without the values of the statement that failed. */
+export const handleError: HandleServerError = ({ error, event, status, message }) =>
+	logServerError(error, { method: event.request.method, routeId: event.route.id }, status, message);
