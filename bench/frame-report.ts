@@ -17,7 +17,8 @@
  * measured runs per report (15, after 3 warm-up runs).
  *
  * Alone: `BENCH_DATABASE_URL=postgres://… node --import tsx bench/frame-report.ts`; it is also
- * the last phase of `npm run bench`.
+ * the last phase of `npm run bench`. BENCH_KEEP_DATABASE=1 keeps the seeded database, for a
+ * look at the plans afterwards.
  */
 import { pathToFileURL } from 'node:url';
 import postgres from 'postgres';
@@ -357,6 +358,10 @@ export async function benchFrameReport(): Promise<void> {
 		);
 	} finally {
 		await database.close();
+		if (process.env.BENCH_KEEP_DATABASE) {
+			console.log(`kept the database ${name} (BENCH_KEEP_DATABASE)`);
+			return;
+		}
 		const dropper = postgres(serverUrl, { max: 1, onnotice: () => {} });
 		await dropper.unsafe(`drop database if exists "${name}" with (force)`);
 		await dropper.end();

@@ -326,7 +326,7 @@ describe('Replays and reordering: an idempotency key reused with other values', 
 		const correction = {
 			visitId: id,
 			minutes: 0,
-			outcome: 'not-done',
+			outcome: 'not-done' as const,
 			note: 'Sjukhus',
 			idempotencyKey: `old-report-fix-${id}`
 		};
