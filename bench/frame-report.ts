@@ -360,11 +360,11 @@ export async function benchFrameReport(): Promise<void> {
 		await database.close();
 		if (process.env.BENCH_KEEP_DATABASE) {
 			console.log(`kept the database ${name} (BENCH_KEEP_DATABASE)`);
-			return;
+		} else {
+			const dropper = postgres(serverUrl, { max: 1, onnotice: () => {} });
+			await dropper.unsafe(`drop database if exists "${name}" with (force)`);
+			await dropper.end();
 		}
-		const dropper = postgres(serverUrl, { max: 1, onnotice: () => {} });
-		await dropper.unsafe(`drop database if exists "${name}" with (force)`);
-		await dropper.end();
 	}
 }
 
