@@ -5,6 +5,7 @@
  */
 import { createServer } from 'node:http';
 import { getApp, closeApp } from '$lib/server/app';
+import { DataDirInUseError } from '$lib/server/db/data-dir-lock';
 import { attachRealtime } from '$lib/server/realtime';
 
 // adapter-node assumes https unless told otherwise. Without ORIGIN or a proxy header, take
@@ -13,7 +14,14 @@ const OWN_PROTOCOL_HEADER = 'x-ramtavlan-protocol';
 const deriveProtocol = !process.env.ORIGIN && !process.env.PROTOCOL_HEADER;
 if (deriveProtocol) process.env.PROTOCOL_HEADER = OWN_PROTOCOL_HEADER;
 
-const app = await getApp();
+const app = await getApp().catch((error: unknown) => {
+	// A second process on the same embedded database, say: one line that says what to do.
+	if (error instanceof DataDirInUseError) {
+		console.error(error.message);
+		process.exit(1);
+	}
+	throw error;
+});
 const handlerModule = './handler.js';
 const { handler } = (await import(/* @vite-ignore */ handlerModule)) as {
 	handler: (

@@ -8,6 +8,7 @@ import { resolve } from 'node:path';
 import { sql } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core';
 import * as schema from './schema';
+import { lockDataDir } from './data-dir-lock';
 
 export type Schema = typeof schema;
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
@@ -93,18 +94,37 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
 	const { drizzle } = await import('drizzle-orm/pglite');
 	const { migrate } = await import('drizzle-orm/pglite/migrator');
 	const dataDir = options.dataDir ?? 'memory://';
-	if (!dataDir.startsWith('memory://')) mkdirSync(dataDir, { recursive: true });
-	const pg = new PGlite(dataDir, {
-		serializers: BYTEA_SERIALIZERS,
-		parsers: BYTEA_PARSERS,
-		...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {})
-	});
-	const db = drizzle({ client: pg, schema });
+	let unlock = () => {};
+	if (!dataDir.startsWith('memory://')) {
+		mkdirSync(dataDir, { recursive: true });
+		// One process per directory: a second one would corrupt the database.
+		unlock = lockDataDir(dataDir);
+	}
+	let pg;
+	try {
+		pg = new PGlite(dataDir, {
+			serializers: BYTEA_SERIALIZERS,
+			parsers: BYTEA_PARSERS,
+			...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {})
+		});
+		await pg.waitReady;
+	} catch (error) {
+		unlock();
+		throw error;
+	}
+	const client = pg;
+	const db = drizzle({ client, schema });
 	return {
 		db: db as unknown as Db,
 		kind: 'pglite',
 		migrate: () => migrate(db, { migrationsFolder }),
-		close: () => pg.close()
+		close: async () => {
+			try {
+				await client.close();
+			} finally {
+				unlock();
+			}
+		}
 	};
 }
 
