@@ -15,6 +15,12 @@ function faultsOnPostgresOnly(): string[] {
 	return files;
 }
 
+/**
+ * Test files whose guarantees are times (a change arriving within 250 ms, an event loop never
+ * busy for longer) or that kill, crash and flood servers: they run alone, after the others.
+ */
+const TIMING = ['tests/faults/**/*.spec.ts', 'tests/integration/realtime-isolation.spec.ts'];
+
 export default defineConfig({
 	plugins: [
 		paraglideVitePlugin({
@@ -32,12 +38,17 @@ export default defineConfig({
 		testTimeout: 20_000,
 		hookTimeout: 60_000,
 		pool: 'forks',
+		// Most test files wait on sockets, child processes and the database more than they
+		// compute: two at a time keep both cores busy. The files that measure time, or kill
+		// and flood servers, run afterwards one at a time (the `timing` project).
+		maxWorkers: 2,
 		projects: [
 			{
 				extends: true,
 				test: {
 					name: 'server',
 					environment: 'node',
+					sequence: { groupOrder: 0 },
 					// Every database test starts from one migrated database, built once here.
 					globalSetup: ['tests/fixtures/global-setup.ts'],
 					include: [
@@ -46,7 +57,7 @@ export default defineConfig({
 						'tests/faults/**/*.spec.ts',
 						'tests/security/**/*.spec.ts'
 					],
-					exclude: ['src/**/*.svelte.spec.ts', ...faultsOnPostgresOnly()]
+					exclude: ['src/**/*.svelte.spec.ts', ...TIMING, ...faultsOnPostgresOnly()]
 				}
 			},
 			{
@@ -55,7 +66,21 @@ export default defineConfig({
 				test: {
 					name: 'components',
 					environment: 'jsdom',
+					sequence: { groupOrder: 0 },
 					include: ['src/**/*.svelte.spec.ts']
+				}
+			},
+			{
+				extends: true,
+				test: {
+					name: 'timing',
+					environment: 'node',
+					sequence: { groupOrder: 1 },
+					fileParallelism: false,
+					maxWorkers: 1,
+					globalSetup: ['tests/fixtures/global-setup.ts'],
+					include: TIMING,
+					exclude: faultsOnPostgresOnly()
 				}
 			}
 		]

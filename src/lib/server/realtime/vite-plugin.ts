@@ -30,9 +30,12 @@ const OWN_PATHS = ['/yjs/', '/socket.io/'];
 export function realtimeDevPlugin(options: RealtimeDevPluginOptions = {}): Plugin {
 	const appModule = options.appModule ?? '/src/lib/server/app.ts';
 	const realtimeModule = options.realtimeModule ?? '/src/lib/server/realtime/index.ts';
+	let stop: () => Promise<void> = async () => {};
 	return {
 		name: 'ramtavlan-realtime',
 		apply: 'serve',
+		// `vite.close()` waits for this: boards are persisted before the caller closes the database.
+		closeBundle: () => stop(),
 		configureServer(server: ViteDevServer) {
 			const http = server.httpServer as HttpServer | null;
 			if (!http) return; // middleware mode: the host server attaches realtime itself
@@ -75,7 +78,9 @@ export function realtimeDevPlugin(options: RealtimeDevPluginOptions = {}): Plugi
 				});
 			});
 			http.once('listening', () => void attach());
-			http.once('close', () => void close?.());
+			let stopping: Promise<void> | null = null;
+			stop = () => (stopping ??= close?.() ?? Promise.resolve());
+			http.once('close', () => void stop());
 		}
 	};
 }
