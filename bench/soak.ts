@@ -112,6 +112,9 @@ async function main() {
 	let exitCode = 0;
 	try {
 		await ready;
+		// The server before any board is open: what it must come back to when all are closed.
+		const before = await server.stats({ gc: true });
+		const beforeOther = before.handles - before.connections - before.sockets;
 		console.log(`Connecting ${BOARDS * 6} devices …`);
 		await ask({ cmd: 'connect', url: server.url, origin: SERVER_ORIGIN, boards });
 		await ask({
@@ -126,10 +129,16 @@ async function main() {
 				`${QUIET_BOARDS} boards going quiet for 45 s per minute.\n`
 		);
 		console.log(
-			'   min  heap MB  rss MB  handles  other  boards  conns  changes  p50 ms  p99 ms  ' +
-				'busy ms  late ms'
+			'   min  heap MB  docs MB  rss MB  handles  other  boards  conns  changes  p50 ms  ' +
+				'p99 ms  busy ms  late ms'
 		);
-		const samples: { minute: number; heap: number; other: number; rss: number }[] = [];
+		const samples: {
+			minute: number;
+			heap: number;
+			docs: number;
+			other: number;
+			rss: number;
+		}[] = [];
 		const started = Date.now();
 		await server.resetStats();
 		while (Date.now() - started < MINUTES * 60_000) {
@@ -140,11 +149,12 @@ async function main() {
 			const minute = (Date.now() - started) / 60_000;
 			// Sockets of the devices connected now come and go with the devices; the rest should not.
 			const other = stats.handles - stats.connections - stats.sockets;
-			samples.push({ minute, heap: stats.heapUsed, other, rss: stats.rss });
+			samples.push({ minute, heap: stats.heapUsed, docs: stats.docBytes, other, rss: stats.rss });
 			console.log(
 				[
 					minute.toFixed(1).padStart(6),
 					mb(stats.heapUsed).padStart(8),
+					mb(stats.docBytes).padStart(8),
 					mb(stats.rss).padStart(7),
 					String(stats.handles).padStart(8),
 					String(other).padStart(6),
@@ -158,30 +168,53 @@ async function main() {
 				].join(' ')
 			);
 		}
-		// The first fifth warms up (boards load, caches fill); after that the heap must stay flat.
+		// The first fifth warms up (boards load, caches fill). While devices keep editing, the
+		// boards' documents grow (Yjs keeps the structure of every change), and the heap with them;
+		// what must not grow is the heap besides them, and the handles.
 		const settled = samples.filter((s) => s.minute >= MINUTES / 5);
 		const quarter = Math.max(1, Math.floor(settled.length / 4));
 		const early = settled.slice(0, quarter);
 		const late = settled.slice(-quarter);
-		const heapEarly = median(early.map((s) => s.heap));
-		const heapLate = median(late.map((s) => s.heap));
+		const minutes = settled.map((s) => s.minute);
 		const heapSlope = slope(
-			settled.map((s) => s.minute),
+			minutes,
 			settled.map((s) => s.heap)
+		);
+		const docSlope = slope(
+			minutes,
+			settled.map((s) => s.docs)
 		);
 		const otherEarly = median(early.map((s) => s.other));
 		const otherLate = median(late.map((s) => s.other));
-		const heapGrowth = (heapLate - heapEarly) / heapEarly;
-		const heapFlat = heapGrowth < 0.1 || heapLate - heapEarly < 8 * 1024 * 1024;
 		const handlesFlat = otherLate <= otherEarly + 10;
 		console.log(
-			`\nheap after warm-up ${mb(heapEarly)} MB → ${mb(heapLate)} MB ` +
-				`(${(heapGrowth * 100).toFixed(1)} %, slope ${mb(heapSlope * 60)} MB/h): ` +
-				`${heapFlat ? 'flat' : 'GROWING'}; other handles ${otherEarly} → ${otherLate}: ` +
-				`${handlesFlat ? 'flat' : 'GROWING'}`
+			`\nwhile editing: heap ${mb(median(early.map((s) => s.heap)))} MB → ` +
+				`${mb(median(late.map((s) => s.heap)))} MB (${mb(heapSlope * 60)} MB/h), the boards' ` +
+				`documents ${mb(median(early.map((s) => s.docs)))} MB → ` +
+				`${mb(median(late.map((s) => s.docs)))} MB encoded (${mb(docSlope * 60)} MB/h); ` +
+				`other handles ${otherEarly} → ${otherLate}: ${handlesFlat ? 'flat' : 'GROWING'}`
 		);
-		if (!heapFlat || !handlesFlat) exitCode = 1;
+
+		// Every device leaves; the server unloads the boards once they are idle. Then the heap
+		// and the handles must be back where they were before the first board opened.
 		await ask({ cmd: 'stop' });
+		const drainStarted = Date.now();
+		let after = await server.stats({ gc: true });
+		while (after.rooms > 0 && Date.now() - drainStarted < 180_000) {
+			await new Promise((r) => setTimeout(r, 5_000));
+			after = await server.stats({ gc: true });
+		}
+		const afterOther = after.handles - after.connections - after.sockets;
+		const heapBack = after.rooms === 0 && after.heapUsed - before.heapUsed < 16 * 1024 * 1024;
+		const handlesBack = afterOther <= beforeOther + 10;
+		console.log(
+			`all devices gone: ${after.rooms} boards open after ` +
+				`${((Date.now() - drainStarted) / 1000).toFixed(0)} s; heap ${mb(before.heapUsed)} MB ` +
+				`before the first board → ${mb(after.heapUsed)} MB after the last: ` +
+				`${heapBack ? 'back' : 'NOT BACK'}; other handles ${beforeOther} → ${afterOther}: ` +
+				`${handlesBack ? 'back' : 'NOT BACK'}`
+		);
+		if (!handlesFlat || !heapBack || !handlesBack) exitCode = 1;
 	} finally {
 		clients.kill();
 		await server.stop();

@@ -12,6 +12,7 @@
  */
 import { createServer } from 'node:http';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import * as Y from 'yjs';
 import { parseVisit, visitsMap } from '../../src/lib/board';
 import { closeApp, getApp } from '../../src/lib/server/app';
 import { attachRealtime } from '../../src/lib/server/realtime';
@@ -41,6 +42,8 @@ export interface ServerStats extends ServerReply {
 	connections: number;
 	sockets: number;
 	updates: number;
+	/** The open boards' documents, encoded (`Y.encodeStateAsUpdate`), in bytes: what they hold. */
+	docBytes: number;
 }
 
 const loop = monitorEventLoopDelay({ resolution: 10 });
@@ -127,7 +130,11 @@ async function answer(command: ServerCommand): Promise<Record<string, unknown>> 
 				rooms: stats.rooms,
 				connections: stats.connections,
 				sockets: stats.sockets,
-				updates: stats.updates
+				updates: stats.updates,
+				docBytes: [...realtime.rooms.rooms.values()].reduce(
+					(sum, room) => sum + Y.encodeStateAsUpdate(room.doc).byteLength,
+					0
+				)
 			} satisfies Omit<ServerStats, 'id'>;
 		}
 		case 'validate':
