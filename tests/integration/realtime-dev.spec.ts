@@ -55,8 +55,10 @@ afterAll(async () => {
 
 describe('the dev server', () => {
 	it('serves the board over /yjs and socket.io like production', async () => {
-		const tablet = await openDevice(url, database.db, world.staff.anna, world.room, { sessions });
-		const phone = await openDevice(url, database.db, world.staff.bertil, world.room, { sessions });
+		// The dev server compiles the realtime modules on first use: give it time on a busy machine.
+		const slow = { sessions, joinTimeoutMs: 20_000 };
+		const tablet = await openDevice(url, database.db, world.staff.anna, world.room, slow);
+		const phone = await openDevice(url, database.db, world.staff.bertil, world.room, slow);
 		const id = createVisit(tablet.doc, {
 			clientId: world.clients.greta,
 			date: MONDAY,
@@ -66,12 +68,11 @@ describe('the dev server', () => {
 		});
 		await eventually(() => readVisit(phone.doc, id)?.minutes === 30, 10_000, 'visit on phone');
 		expect(readVisit(phone.doc, id)).toEqual(readVisit(tablet.doc, id));
-		// The dev server compiles the realtime modules on first use: give it time on a busy machine.
 		const joined = await phone.socket.timeout(15_000).emitWithAck('join', { room: world.room });
 		expect(joined).toMatchObject({ ok: true });
 		tablet.close();
 		phone.close();
-	}, 40_000);
+	}, 60_000);
 
 	it('leaves the HMR socket to Vite', async () => {
 		const token = vite.config.webSocketToken;
