@@ -5,12 +5,13 @@ import { realtimeDevPlugin } from './src/lib/server/realtime/vite-plugin';
 
 /**
  * Fault tests that run only where PostgreSQL is at hand (TEST_DATABASE_URL, the PostgreSQL
- * pass of `npm test`): the PostgreSQL crash stops a server of its own, and the quick server
+ * pass of `npm test`): the PostgreSQL crash stops a server of its own, several processes
+ * share one PostgreSQL (PGlite serves one process), and the quick server
  * crash restarts its server five times, a moment each on PostgreSQL and seconds on PGlite.
  */
 function faultsOnPostgresOnly(): string[] {
 	if (process.env.TEST_DATABASE_URL) return [];
-	const files = ['tests/faults/postgres-crash.spec.ts'];
+	const files = ['tests/faults/postgres-crash.spec.ts', 'tests/faults/cluster.spec.ts'];
 	if (process.env.FAULTS !== 'full') files.push('tests/faults/server-crash.spec.ts');
 	return files;
 }

@@ -7,6 +7,7 @@ import { createServer } from 'node:http';
 import { getApp, closeApp } from '$lib/server/app';
 import { DataDirInUseError } from '$lib/server/db/data-dir-lock';
 import { attachRealtime } from '$lib/server/realtime';
+import { joinCluster } from '$lib/server/cluster';
 
 // adapter-node assumes https unless told otherwise. Without ORIGIN or a proxy header, take
 // the protocol from the connection itself, overwriting whatever a client claims.
@@ -30,7 +31,20 @@ const { handler } = (await import(/* @vite-ignore */ handlerModule)) as {
 	) => void;
 };
 
+// One of several processes on the same PostgreSQL (README, "Several processes").
+const cluster =
+	app.config.cluster && app.config.databaseUrl
+		? await joinCluster({
+				databaseUrl: app.config.databaseUrl,
+				internalUrl: app.config.cluster.internalUrl,
+				secret: app.config.cluster.secret,
+				db: app.db,
+				log: console
+			})
+		: null;
+
 const server = createServer((req, res) => {
+	if (realtime.handleInternal(req, res)) return;
 	if (deriveProtocol) {
 		req.headers[OWN_PROTOCOL_HEADER] =
 			'encrypted' in req.socket && req.socket.encrypted ? 'https' : 'http';
@@ -41,11 +55,17 @@ const server = createServer((req, res) => {
 const realtime = attachRealtime(server, {
 	db: app.db,
 	sessions: app.sessions,
-	allowedOrigins: app.config.allowedOrigins
+	allowedOrigins: app.config.allowedOrigins,
+	...(cluster ? { cluster: cluster.deps } : {})
 });
 
 server.listen(app.config.port, () => {
-	const kind = app.database.kind === 'pglite' ? `PGlite in ${app.config.dataDir}` : 'PostgreSQL';
+	const kind =
+		app.database.kind === 'pglite'
+			? `PGlite in ${app.config.dataDir}`
+			: cluster
+				? `PostgreSQL, one of a cluster, reached at ${app.config.cluster?.internalUrl}`
+				: 'PostgreSQL';
 	console.log(`Ramtavlan listening on http://localhost:${app.config.port} (${kind})`);
 });
 
@@ -56,6 +76,7 @@ async function shutdown(signal: string) {
 	console.log(`${signal}: closing`);
 	// Boards are persisted and compacted before the database closes.
 	await realtime.close();
+	await cluster?.close();
 	server.close();
 	server.closeAllConnections();
 	await closeApp();

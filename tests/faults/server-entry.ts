@@ -16,6 +16,7 @@ import * as Y from 'yjs';
 import { parseVisit, visitsMap } from '../../src/lib/board';
 import { closeApp, getApp } from '../../src/lib/server/app';
 import { attachRealtime } from '../../src/lib/server/realtime';
+import { joinCluster } from '../../src/lib/server/cluster';
 import { GET as healthz } from '../../src/routes/healthz/+server';
 
 export type ServerCommand =
@@ -69,7 +70,30 @@ setInterval(() => {
 
 const verbose = Boolean(process.env.FAULTS_VERBOSE);
 const app = await getApp();
+const log = {
+	info() {},
+	warn: (message: string, data?: Record<string, unknown>) => {
+		if (verbose) console.warn(`[server] ${message}`, data ?? '');
+	},
+	error: (message: string, data?: Record<string, unknown>) => {
+		if (verbose || message.startsWith('board failed')) {
+			console.error(`[server] ${message}`, data ?? '');
+		}
+	}
+};
+// CLUSTER_SECRET: one of several processes on the same PostgreSQL, as in production.
+const cluster =
+	app.config.cluster && app.config.databaseUrl
+		? await joinCluster({
+				databaseUrl: app.config.databaseUrl,
+				internalUrl: app.config.cluster.internalUrl,
+				secret: app.config.cluster.secret,
+				db: app.db,
+				log
+			})
+		: null;
 const server = createServer((req, res) => {
+	if (realtime.handleInternal(req, res)) return;
 	if (req.url !== '/healthz') {
 		res.writeHead(404).end();
 		return;
@@ -85,17 +109,8 @@ const realtime = attachRealtime(server, {
 	allowedOrigins: [process.env.FAULTS_ORIGIN ?? 'http://localhost:3000'],
 	// Failures the faults provoke (a database that is down, garbage on the wire) are expected
 	// and logged with FAULTS_VERBOSE=1 only; a board that fails for everyone is always shown.
-	log: {
-		info() {},
-		warn: (message, data) => {
-			if (verbose) console.warn(`[server] ${message}`, data ?? '');
-		},
-		error: (message, data) => {
-			if (verbose || message.startsWith('board failed')) {
-				console.error(`[server] ${message}`, data ?? '');
-			}
-		}
-	},
+	log,
+	...(cluster ? { cluster: cluster.deps } : {}),
 	options: JSON.parse(process.env.FAULTS_OPTIONS || '{}'),
 	// The tests' world lives in one fixed week: that week is "now" for opening new boards.
 	...(process.env.FAULTS_TODAY ? { today: () => process.env.FAULTS_TODAY! } : {})
@@ -160,6 +175,7 @@ async function answer(command: ServerCommand): Promise<Record<string, unknown>> 
 			);
 		case 'close':
 			await realtime.close();
+			await cluster?.close();
 			server.close();
 			server.closeAllConnections();
 			await closeApp();

@@ -16,6 +16,30 @@ export interface AppConfig {
 	seedDemo: boolean;
 	/** A team tablet locks after this many idle minutes (TABLET_IDLE_MINUTES, default 5). */
 	tabletIdleMinutes: number;
+	/**
+	 * One of several processes on the same PostgreSQL (CLUSTER_SECRET set): the secret they
+	 * share and the address the others reach this one at (INTERNAL_URL).
+	 */
+	cluster: { secret: string; internalUrl: string } | null;
+}
+
+/** The cluster settings, or null for a process of its own; throws on settings that cannot work. */
+function clusterFromEnv(
+	env: Record<string, string | undefined>,
+	port: number,
+	databaseUrl: string | undefined
+): AppConfig['cluster'] {
+	const secret = env.CLUSTER_SECRET?.trim();
+	if (!secret) return null;
+	if (!databaseUrl) {
+		throw new Error('CLUSTER_SECRET needs DATABASE_URL: several processes share PostgreSQL');
+	}
+	if (secret.length < 16) throw new Error('CLUSTER_SECRET must be at least 16 characters');
+	const internalUrl = (env.INTERNAL_URL?.trim() || `http://127.0.0.1:${port}`).replace(/\/$/, '');
+	if (!/^https?:\/\/[^/]+$/.test(internalUrl) || /:0$/.test(internalUrl)) {
+		throw new Error(`INTERNAL_URL must be http(s)://host:port, not "${internalUrl}"`);
+	}
+	return { secret, internalUrl };
 }
 
 export function configFromEnv(env: Record<string, string | undefined> = process.env): AppConfig {
@@ -40,6 +64,7 @@ export function configFromEnv(env: Record<string, string | undefined> = process.
 		databaseUrl,
 		allowedOrigins: [...origins],
 		seedDemo: seed === undefined || seed === '' ? !databaseUrl : seed === 'true' || seed === '1',
-		tabletIdleMinutes: tabletIdleMinutes(env.TABLET_IDLE_MINUTES)
+		tabletIdleMinutes: tabletIdleMinutes(env.TABLET_IDLE_MINUTES),
+		cluster: clusterFromEnv(env, port, databaseUrl)
 	};
 }

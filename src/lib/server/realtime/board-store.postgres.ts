@@ -10,6 +10,9 @@ import type { Db } from '../db/client';
 import { auditLog, boardSnapshot, boardUpdate, plannedVisit } from '../db/schema';
 import { EMPTY_BOARD, type BoardStore, type BoardWrite, type StoredBoard } from './board-store';
 import { rowsOf } from '../db/rows';
+import { parseBoardRoom } from '$lib/board/schema';
+import type { BoardFence } from '../cluster/ownership';
+import { LOCK_NAMESPACE, teamKey } from '../cluster/lock-key';
 
 /** postgres.js hands bytea back as a Buffer, PGlite as a Uint8Array: give Yjs a plain view. */
 const bytes = (data: Uint8Array) => new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
@@ -38,8 +41,42 @@ async function unpack(data: Uint8Array): Promise<Uint8Array> {
 	return bytes(await inflate(data.subarray(PACKED.length)));
 }
 
+/** An error's message with its causes' (Drizzle wraps the database's error). */
+const messagesOf = (error: unknown): string =>
+	error instanceof Error ? `${error.message} ${messagesOf(error.cause)}` : '';
+
+/** A board write refused because this process no longer holds its team's authority. */
+export class AuthorityLostError extends Error {
+	constructor() {
+		super('board authority lost');
+	}
+}
+
 export class PostgresBoardStore implements BoardStore {
-	constructor(private readonly db: Db) {}
+	/**
+	 * With `fence` (several processes), a write commits only while the lock session named by
+	 * the fence still holds the advisory lock of every team in it: a process that lost its
+	 * lock connection can no longer write beside the process that took its boards over.
+	 */
+	constructor(
+		private readonly db: Db,
+		private readonly fence: BoardFence | null = null
+	) {}
+
+	/** The first CTE of a fenced write and the number of team locks it must find. */
+	private fenceOf(writes: BoardWrite[]): { cte: SQL; locks: number } | null {
+		if (!this.fence) return null;
+		const pid = this.fence.lockPid();
+		if (pid === null) throw new AuthorityLostError();
+		const keys = new Set<number>();
+		for (const w of writes) keys.add(teamKey(parseBoardRoom(w.room)?.teamId ?? w.room));
+		// The keys are integers computed here, not input: written into the statement as they are.
+		const cte = sql`f as (select count(*)::int as held from pg_locks
+			where locktype = 'advisory' and granted and pid = ${pid}
+				and classid = ${LOCK_NAMESPACE}::oid and objsubid = 2
+				and objid in (${sql.raw([...keys].join(', '))}))`;
+		return { cte, locks: keys.size };
+	}
 
 	/**
 	 * Reads the log before the snapshot, so a compaction running meanwhile cannot hide an
@@ -121,11 +158,33 @@ export class PostgresBoardStore implements BoardStore {
 			parts.push(sql`a as (${insert.getSQL()})`);
 		}
 		if (parts.length === 0) return writes.map(() => 0);
-		const select =
+		let select =
 			rows.length > 0 ? sql`select id from u order by id` : sql`select 1 as id where false`;
-		const result = await this.db.execute(sql`with ${sql.join(parts, sql`, `)} ${select}`);
+		const fence = this.fenceOf(writes);
+		if (fence) {
+			parts.unshift(fence.cte);
+			// A failed cast aborts the whole statement, its data-modifying CTEs included. The
+			// CASE keeps it from running while the locks are held (the text is not a constant).
+			const from = rows.length > 0 ? sql`f left join u on true` : sql`f`;
+			const id = rows.length > 0 ? sql`u.id` : sql`null::bigint`;
+			select = sql`select ${id} as id from ${from}
+				where case when f.held = ${fence.locks} then true
+					else ('board authority lost, team locks held: ' || f.held)::int = 0 end
+				order by 1`;
+		}
+		let result;
+		try {
+			result = await this.db.execute(sql`with ${sql.join(parts, sql`, `)} ${select}`);
+		} catch (error) {
+			if (fence && messagesOf(error).includes('board authority lost')) {
+				throw new AuthorityLostError();
+			}
+			throw error;
+		}
 		// Serial ids are drawn in VALUES order, so the sorted ids follow the rows.
-		const ids = rowsOf<{ id: string | number }>(result).map((r) => Number(r.id));
+		const ids = rowsOf<{ id: string | number | null }>(result)
+			.filter((r) => r.id !== null)
+			.map((r) => Number(r.id));
 		let offset = 0;
 		return writes.map((w) => {
 			offset += w.updates.length;

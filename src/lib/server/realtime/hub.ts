@@ -4,6 +4,7 @@
  * checks who is asking and the payload's shape, and leaves the work to rooms and commands.
  */
 import { describeError } from './samples';
+import type { IncomingHttpHeaders } from 'node:http';
 import type { Server, Socket } from 'socket.io';
 import { isoWeekRange, todayIn } from '$lib/domain/periods';
 import { parseBoardRoom } from '$lib/board/schema';
@@ -24,6 +25,8 @@ import { verdictMessage, type Locale } from '../services/verdict-text';
 import { moveVisitWeek, recordTime, setAbsence, type CommandDeps } from './commands';
 import { fillOnLoad, weekFillCommand } from './base-plan-fill';
 import { isLimitVerdict, limitMessage } from './limit-text';
+import type { BoardDataScope } from './invalidate';
+import { NotOwnerError } from '../cluster/ownership';
 import { TokenBucket } from './rate-limit';
 import type { LimitRefusal } from './layout-guard';
 import type { Actor, Logger, Room, RoomEvents } from './room';
@@ -36,24 +39,76 @@ export interface SocketData {
 	commands: TokenBucket;
 }
 
+/** Who is on a board in one process: its board sockets and socket.io sockets. */
+export interface Member {
+	id: string;
+	name: string;
+	sessionId: string;
+}
+
+/** What the processes of a cluster tell each other (socket.io's server-side events). */
+export interface ClusterEvents {
+	/** Each process answers with the members of `room` it holds. */
+	'presence:collect'(room: string, reply: (members: Member[]) => void): void;
+	/** Board data changed in another process (see invalidate.ts). */
+	'board-data'(scope: BoardDataScope): void;
+	/** A session ended or its acting person changed: close its board sockets here too. */
+	'session:close'(sessionId: string): void;
+}
+
 export type RealtimeServer = Server<
 	ClientToServerEvents,
 	ServerToClientEvents,
-	Record<string, never>,
+	ClusterEvents,
 	SocketData
 >;
-type RealtimeSocket = Socket<
-	ClientToServerEvents,
-	ServerToClientEvents,
-	Record<string, never>,
-	SocketData
->;
+type RealtimeSocket = Socket<ClientToServerEvents, ServerToClientEvents, ClusterEvents, SocketData>;
+
+/** The board commands by event name: the payload's shape and what runs it. */
+const COMMANDS = {
+	'time:record': { payload: timeRecordPayload, run: recordTime },
+	'absence:set': { payload: absenceSetPayload, run: setAbsence },
+	'visit:move-week': { payload: visitMoveWeekPayload, run: moveVisitWeek },
+	'week:fill': { payload: weekFillPayload, run: weekFillCommand }
+} as const;
+export type CommandName = keyof typeof COMMANDS;
+export const COMMAND_NAMES = Object.keys(COMMANDS) as CommandName[];
+
+/**
+ * Runs command `name` for `actor` on an unchecked payload. Throws NotOwnerError when a board
+ * it needs is served by another process.
+ */
+export async function runCommand(
+	deps: CommandDeps,
+	actor: Actor,
+	name: CommandName,
+	payload: unknown
+): Promise<Ack<object>> {
+	const command = COMMANDS[name];
+	const parsed = command.payload.safeParse(payload);
+	if (!parsed.success) return { ok: false, error: 'invalid-input' satisfies RealtimeError };
+	return (command.run as (d: CommandDeps, a: Actor, p: unknown) => Promise<Ack<object>>)(
+		deps,
+		actor,
+		parsed.data
+	);
+}
 
 export interface HubDeps {
 	rooms: RoomManager;
 	commands: CommandDeps;
 	canAccessTeam(user: SessionUser, teamId: string, start: string, end?: string): Promise<boolean>;
 	log: Logger;
+	/**
+	 * With several processes: sends a command to the process serving its team (`owner`, from
+	 * NotOwnerError) with the socket's handshake headers, and answers with its reply.
+	 */
+	forward?(
+		owner: string,
+		headers: IncomingHttpHeaders,
+		name: CommandName,
+		payload: unknown
+	): Promise<Ack<object>>;
 }
 
 const localeOf = (actor: Actor): Locale => (actor.user.locale === 'en' ? 'en' : 'sv');
@@ -62,28 +117,48 @@ const localeOf = (actor: Actor): Locale => (actor.user.locale === 'en' ? 'en' : 
 export const authorRoom = (room: string, userId: string) => `${room}|user:${userId}`;
 /** socket.io room of one session's sockets: closed together when the session ends. */
 export const sessionRoom = (sessionId: string) => `session:${sessionId}`;
+/** socket.io room of a board's sockets in one language: where its notices go. */
+export const localeRoom = (room: string, locale: Locale) => `${room}|lang:${locale}`;
 
 export function createHub(io: RealtimeServer, deps: HubDeps): RoomEvents {
 	const { rooms, log } = deps;
+	const cluster = !rooms.ownership.sole;
 	const pendingPresence = new Set<string>();
 
 	const subscribers = (room: string) => io.of('/').adapter.rooms.get(room)?.size ?? 0;
 
-	function presence(room: string): PresenceEvent {
-		const users = new Map<string, { id: string; name: string; sessions: Set<string> }>();
-		const add = (actor: Actor) => {
-			const entry = users.get(actor.user.id) ?? {
-				id: actor.user.id,
-				name: actor.user.name,
-				sessions: new Set<string>()
-			};
-			entry.sessions.add(actor.sessionId);
-			users.set(actor.user.id, entry);
-		};
+	/** The members of `room` this process holds. */
+	function localMembers(room: string): Member[] {
+		const members: Member[] = [];
+		const add = (actor: Actor) =>
+			members.push({ id: actor.user.id, name: actor.user.name, sessionId: actor.sessionId });
 		for (const conn of rooms.rooms.get(room)?.connections ?? []) add(conn.actor);
 		for (const id of io.of('/').adapter.rooms.get(room) ?? []) {
 			const socket = io.of('/').sockets.get(id);
 			if (socket) add(socket.data.actor);
+		}
+		return members;
+	}
+
+	/** Every process's members of `room` (this one's alone when the others do not answer). */
+	async function members(room: string): Promise<Member[]> {
+		const own = localMembers(room);
+		if (!cluster) return own;
+		const others = await new Promise<Member[][]>((resolve) => {
+			// The adapter answers after its request timeout when a process does not reply.
+			io.serverSideEmit('presence:collect', room, (error: Error | null, replies: Member[][]) =>
+				resolve(error ? [] : replies)
+			);
+		});
+		return [...own, ...others.flat()];
+	}
+
+	function presenceOf(room: string, list: Member[]): PresenceEvent {
+		const users = new Map<string, { id: string; name: string; sessions: Set<string> }>();
+		for (const m of list) {
+			const entry = users.get(m.id) ?? { id: m.id, name: m.name, sessions: new Set<string>() };
+			entry.sessions.add(m.sessionId);
+			users.set(m.id, entry);
 		}
 		return {
 			room,
@@ -93,13 +168,24 @@ export function createHub(io: RealtimeServer, deps: HubDeps): RoomEvents {
 		};
 	}
 
+	const presence = async (room: string) => presenceOf(room, await members(room));
+
 	function schedulePresence(room: string) {
 		if (pendingPresence.has(room)) return;
 		pendingPresence.add(room);
 		setImmediate(() => {
 			pendingPresence.delete(room);
-			if (subscribers(room) > 0) io.to(room).emit('presence', presence(room));
+			// In a cluster the room's followers may all be in other processes.
+			if (!cluster && subscribers(room) === 0) return;
+			presence(room).then(
+				(event) => io.to(room).emit('presence', event),
+				(error: unknown) => log.warn('presence failed', { error: describeError(error) })
+			);
 		});
+	}
+
+	if (cluster) {
+		io.on('presence:collect', (room, reply) => reply(localMembers(room)));
 	}
 
 	const events: RoomEvents = {
@@ -158,7 +244,7 @@ export function createHub(io: RealtimeServer, deps: HubDeps): RoomEvents {
 		},
 		framesChanged(room: Room, clientIds: string[]) {
 			const ctx = room.currentContext;
-			if (!ctx || subscribers(room.name) === 0) return;
+			if (!ctx || (!cluster && subscribers(room.name) === 0)) return;
 			const frames = clientIds
 				.filter((c) => ctx.clients.has(c))
 				.flatMap((c) => room.frameRows(ctx, c));
@@ -190,7 +276,6 @@ export function createHub(io: RealtimeServer, deps: HubDeps): RoomEvents {
 				reply({ ok: false, error: 'internal' });
 			});
 		};
-		const invalid = (): Ack => ({ ok: false, error: 'invalid-input' satisfies RealtimeError });
 
 		socket.on('join', (payload, ack) =>
 			guard<{ presence: PresenceEvent }>('join', ack, async () => {
@@ -202,9 +287,13 @@ export function createHub(io: RealtimeServer, deps: HubDeps): RoomEvents {
 				if (!(await deps.canAccessTeam(user, teamId, range.start, range.end))) {
 					return { ok: false, error: 'forbidden' } as const;
 				}
-				await socket.join([room, authorRoom(room, user.id)]);
+				await socket.join([
+					room,
+					authorRoom(room, user.id),
+					localeRoom(room, localeOf(socket.data.actor))
+				]);
 				schedulePresence(room);
-				return { ok: true, presence: presence(room) } as const;
+				return { ok: true, presence: await presence(room) } as const;
 			})
 		);
 
@@ -217,40 +306,26 @@ export function createHub(io: RealtimeServer, deps: HubDeps): RoomEvents {
 			const room = parsed.data.room;
 			void socket.leave(room);
 			void socket.leave(authorRoom(room, user.id));
+			void socket.leave(localeRoom(room, localeOf(socket.data.actor)));
 			schedulePresence(room);
 			rooms.rooms.get(room)?.scheduleIdleCheck();
 			if (typeof ack === 'function') ack({ ok: true });
 		});
 
-		socket.on('time:record', (payload, ack) =>
-			guard('time:record', ack, async () => {
-				const parsed = timeRecordPayload.safeParse(payload);
-				if (!parsed.success) return invalid();
-				return recordTime(deps.commands, socket.data.actor, parsed.data);
-			})
-		);
-		socket.on('absence:set', (payload, ack) =>
-			guard('absence:set', ack, async () => {
-				const parsed = absenceSetPayload.safeParse(payload);
-				if (!parsed.success) return invalid();
-				return setAbsence(deps.commands, socket.data.actor, parsed.data);
-			})
-		);
-		socket.on('visit:move-week', (payload, ack) =>
-			guard('visit:move-week', ack, async () => {
-				const parsed = visitMoveWeekPayload.safeParse(payload);
-				if (!parsed.success) return invalid();
-				return moveVisitWeek(deps.commands, socket.data.actor, parsed.data);
-			})
-		);
-
-		socket.on('week:fill', (payload, ack) =>
-			guard('week:fill', ack, async () => {
-				const parsed = weekFillPayload.safeParse(payload);
-				if (!parsed.success) return invalid();
-				return weekFillCommand(deps.commands, socket.data.actor, parsed.data);
-			})
-		);
+		/** Runs a command here, or at the process that serves its team. */
+		const command = (name: CommandName, payload: unknown, ack: unknown) =>
+			guard<object>(name, ack, async () => {
+				try {
+					return await runCommand(deps.commands, socket.data.actor, name, payload);
+				} catch (error) {
+					if (!(error instanceof NotOwnerError)) throw error;
+					if (!error.owner || !deps.forward) return { ok: false, error: 'internal' } as const;
+					return deps.forward(error.owner, socket.request.headers, name, payload);
+				}
+			});
+		for (const name of COMMAND_NAMES) {
+			socket.on(name, (payload: unknown, ack: unknown) => command(name, payload, ack));
+		}
 
 		socket.on('disconnecting', () => {
 			const boards = [...socket.rooms].filter((r) => parseBoardRoom(r) !== null);

@@ -5,7 +5,7 @@
  * (vite-plugin.ts) and the tests; everything it needs is passed in.
  */
 import { describeError } from './samples';
-import type { IncomingMessage, Server as HttpServer } from 'node:http';
+import type { IncomingMessage, Server as HttpServer, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { Server as SocketIoServer } from 'socket.io';
 import { WebSocketServer } from 'ws';
@@ -32,8 +32,20 @@ import type { BoardStore } from './board-store';
 import { PostgresBoardStore } from './board-store.postgres';
 import type { TeamContextSource } from './context';
 import { createPostgresContextSource } from './context.postgres';
-import { createHub, sessionRoom, type RealtimeServer } from './hub';
-import { onBoardDataChanged } from './invalidate';
+import {
+	COMMAND_NAMES,
+	createHub,
+	localeRoom,
+	runCommand,
+	sessionRoom,
+	type CommandName,
+	type RealtimeServer
+} from './hub';
+import { NotOwnerError, type Ownership } from '../cluster/ownership';
+import { proxyBoard } from '../cluster/board-proxy';
+import { COMMAND_PATH, isForwarded } from '../cluster/internal';
+import { forwardCommand, serveForwardedCommand } from '../cluster/command-forward';
+import { onBoardDataChanged, type BoardDataScope } from './invalidate';
 import { announce, type NoticeTarget } from './notices';
 import type { Locale } from '../services/verdict-text';
 import { ConnectionLimits, type ConnectionLimitOptions } from './connection-limits';
@@ -109,6 +121,17 @@ export interface RealtimeDeps {
 	options?: Partial<RealtimeOptions>;
 	/** Today in the organisation's time zone, for the window of new boards (tests fix it). */
 	today?: () => IsoDate;
+	/** Several processes on one PostgreSQL (README, "Several processes"). */
+	cluster?: ClusterDeps;
+}
+
+export interface ClusterDeps {
+	/** Which process serves which team's boards (ownership.postgres.ts). */
+	ownership: Ownership;
+	/** Shared by the cluster's processes; marks requests forwarded by one of them. */
+	secret: string;
+	/** The socket.io adapter that carries events between the processes. */
+	adapter: Parameters<RealtimeServer['adapter']>[0];
 }
 
 export interface Realtime {
@@ -126,6 +149,11 @@ export interface Realtime {
 		commits: number;
 	};
 	limits: ConnectionLimits;
+	/**
+	 * Serves a request other processes of the cluster send (a forwarded command); false when
+	 * `req` is not one, for the app to handle.
+	 */
+	handleInternal(req: IncomingMessage, res: ServerResponse): boolean;
 	/**
 	 * Detaches from the HTTP server (which stays open). Boards are persisted and compacted
 	 * first; with `hard`, everything is dropped at once, as a crash would.
@@ -180,14 +208,15 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 	const options: RealtimeOptions = { ...DEFAULT_OPTIONS, ...deps.options };
 	const log = deps.log ?? consoleLogger;
 	const allowed = new Set(deps.allowedOrigins);
-	const store = deps.store ?? new PostgresBoardStore(deps.db);
+	const cluster = deps.cluster;
+	const store = deps.store ?? new PostgresBoardStore(deps.db, cluster?.ownership.fence ?? null);
 	const contexts = deps.contexts ?? createPostgresContextSource(deps.db);
 	const access =
 		deps.canAccessTeam ??
 		((user: SessionUser, teamId: string, start: string, end?: string) =>
 			canOpenBoard(deps.db, user, teamId, start, end));
 	const writer = new BoardWriter(store);
-	const rooms = new RoomManager(store, writer, contexts, log, options);
+	const rooms = new RoomManager(store, writer, contexts, log, options, cluster?.ownership);
 	const limits = new ConnectionLimits(options);
 	const today = deps.today ?? (() => todayIn());
 
@@ -285,6 +314,23 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 			try {
 				room = await rooms.acquire(roomName);
 			} catch (error) {
+				if (cluster && error instanceof NotOwnerError) {
+					// Forwarded once already, or nobody serves the team yet: the device tries again.
+					if (!error.owner || isForwarded(req.headers, cluster.secret)) {
+						slot.value.release();
+						return refuseUpgradeWith(req, socket, head, 1013, 'try again');
+					}
+					return proxyBoard({
+						req,
+						socket,
+						head,
+						wss,
+						owner: error.owner,
+						secret: cluster.secret,
+						maxPayload: options.maxPayload,
+						refuse: (status) => refuseUpgrade(socket, status)
+					});
+				}
 				slot.value.release();
 				throw error;
 			}
@@ -304,18 +350,25 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 		});
 	};
 	/**
-	 * Completes the upgrade only to close it with CLOSE_CODES.overLimit: unlike an HTTP status,
-	 * a close code and reason reach a browser's page, which can say why it is not connected.
+	 * Completes the upgrade only to close it with `code`: unlike an HTTP status, a close code
+	 * and reason reach a browser's page, which can say why it is not connected.
 	 */
-	function refuseOverLimit(
+	function refuseUpgradeWith(
+		req: IncomingMessage,
+		socket: Duplex,
+		head: Buffer,
+		code: number,
+		reason: string
+	) {
+		if (socket.destroyed) return;
+		wss.handleUpgrade(req, socket, head, (ws) => ws.close(code, reason));
+	}
+	const refuseOverLimit = (
 		req: IncomingMessage,
 		socket: Duplex,
 		head: Buffer,
 		reason: OverLimitReason
-	) {
-		if (socket.destroyed) return;
-		wss.handleUpgrade(req, socket, head, (ws) => ws.close(CLOSE_CODES.overLimit, reason));
-	}
+	) => refuseUpgradeWith(req, socket, head, CLOSE_CODES.overLimit, reason);
 	httpServer.on('upgrade', onUpgrade);
 
 	// socket.io
@@ -333,6 +386,7 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 			);
 		}
 	});
+	if (cluster) io.adapter(cluster.adapter);
 	io.use((socket, next) => {
 		const origin = socket.handshake.headers.origin;
 		if (!origin || !allowed.has(origin)) return next(new Error('forbidden'));
@@ -354,49 +408,96 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 			(error: unknown) => next(error instanceof Error ? error : new Error('internal'))
 		);
 	});
+	const commandDeps = { db: deps.db, rooms, canAccessTeam: access };
 	rooms.events = createHub(io, {
 		rooms,
 		log,
 		canAccessTeam: access,
-		commands: { db: deps.db, rooms, canAccessTeam: access }
+		commands: commandDeps,
+		forward: cluster
+			? (owner, headers, name, payload) =>
+					forwardCommand(owner, cluster.secret, headers, name, payload)
+			: undefined
 	});
 
+	/** A command another process forwarded: run here for the person its headers name. */
+	function handleInternal(req: IncomingMessage, res: ServerResponse): boolean {
+		if ((req.url ?? '').split('?')[0] !== COMMAND_PATH) return false;
+		if (!cluster || !isForwarded(req.headers, cluster.secret)) {
+			res.writeHead(404).end();
+			return true;
+		}
+		serveForwardedCommand(req, res, async (name, payload) => {
+			const origin = req.headers.origin;
+			if (!origin || !allowed.has(origin)) return 'forbidden';
+			const auth = await authenticate(req.headers);
+			if (auth === 'locked') return 'forbidden';
+			if (!auth) return 'unauthorized';
+			if (!COMMAND_NAMES.includes(name as CommandName)) {
+				return { ok: false, error: 'invalid-input' } as const;
+			}
+			try {
+				return await runCommand(commandDeps, auth.actor, name as CommandName, payload);
+			} catch (error) {
+				// The team moved on meanwhile: the device sends the command again.
+				if (error instanceof NotOwnerError) return { ok: false, error: 'internal' } as const;
+				throw error;
+			}
+		}).catch((error: unknown) => {
+			log.error('forwarded command failed', { error: describeError(error) });
+			if (!res.headersSent) res.writeHead(500).end();
+		});
+		return true;
+	}
+
 	// Sessions: closing one closes its sockets; expired ones are found on a sweep.
+	// The adapter carries socket.io's part to every process; board sockets are closed by the
+	// process that serves them, told by a server-side event.
+	const closeBoardSockets = (sessionId: string) => {
+		rooms.closeSession(sessionId, CLOSE_CODES.sessionEnded);
+		if (cluster) io.serverSideEmit('session:close', sessionId);
+	};
+	if (cluster) {
+		io.on('session:close', (sessionId) => rooms.closeSession(sessionId, CLOSE_CODES.sessionEnded));
+	}
 	const endSession = (sessionId: string) => {
 		io.to(sessionRoom(sessionId)).emit('session:ended');
 		io.in(sessionRoom(sessionId)).disconnectSockets(true);
-		rooms.closeSession(sessionId, CLOSE_CODES.sessionEnded);
+		closeBoardSockets(sessionId);
 	};
 	const stopListening = deps.sessions.onInvalidate(endSession);
 	// A team tablet locked, idled out or unlocked by someone else: its sockets close, and the
 	// board connects again (as the new person) only after the next unlock.
 	const stopActing = deps.sessions.onActingChanged((sessionId) => {
 		io.in(sessionRoom(sessionId)).disconnectSockets(true);
-		rooms.closeSession(sessionId, CLOSE_CODES.sessionEnded);
+		closeBoardSockets(sessionId);
 	});
 	const noticeTarget: NoticeTarget = {
-		locales: (room) => [
-			...new Set(
-				[...(io.of('/').adapter.rooms.get(room) ?? [])].map(
-					(id) => (io.of('/').sockets.get(id)?.data.actor.user.locale ?? 'sv') as Locale
-				)
-			)
-		],
-		emit: (room, locale, event) => {
-			for (const id of io.of('/').adapter.rooms.get(room) ?? []) {
-				const socket = io.of('/').sockets.get(id);
-				if (socket && (socket.data.actor.user.locale ?? 'sv') === locale) {
-					socket.emit('notice', event);
-				}
-			}
-		}
+		// In a cluster the board's sockets may be anywhere: a notice goes out in both languages.
+		locales: (room) =>
+			cluster
+				? (['sv', 'en'] as Locale[])
+				: [
+						...new Set(
+							[...(io.of('/').adapter.rooms.get(room) ?? [])].map(
+								(id) => (io.of('/').sockets.get(id)?.data.actor.user.locale ?? 'sv') as Locale
+							)
+						)
+					],
+		emit: (room, locale, event) => io.to(localeRoom(room, locale)).emit('notice', event)
 	};
-	const stopInvalidations = onBoardDataChanged(({ teamId, change }) => {
+	const boardDataChanged = ({ teamId, change }: BoardDataScope) => {
 		rooms.invalidate(teamId);
 		if (!teamId || !change) return;
 		announce(rooms, noticeTarget, teamId, change).catch((error: unknown) =>
 			log.error('board notice failed', { error: describeError(error) })
 		);
+	};
+	// A change saved in any process reaches the process that serves the team's boards.
+	if (cluster) io.on('board-data', boardDataChanged);
+	const stopInvalidations = onBoardDataChanged((scope) => {
+		boardDataChanged(scope);
+		if (cluster) io.serverSideEmit('board-data', scope);
 	});
 	const sweep = setInterval(() => {
 		const now = Date.now();
@@ -431,6 +532,7 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 		rooms,
 		writer,
 		limits,
+		handleInternal,
 		invalidate: (teamId) => rooms.invalidate(teamId),
 		stats() {
 			let connections = 0;
@@ -459,6 +561,8 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 			httpServer.off('upgrade', onUpgrade);
 			io.local.disconnectSockets(true);
 			io.engine.close();
+			// Leaves the cluster's channel, so the other processes stop waiting for this one.
+			if (cluster) await io.of('/').adapter.close();
 			await rooms.close(opts);
 			for (const client of wss.clients) client.terminate();
 			wss.close();

@@ -36,6 +36,7 @@ import {
 	type TeamContextSource
 } from './context';
 import { createJudge } from './judge';
+import { NotOwnerError } from '../cluster/ownership';
 import { LayoutGuard, type LimitRefusal } from './layout-guard';
 import type { Samples } from './samples';
 import { checkIncomingUpdate } from './update-check';
@@ -113,6 +114,8 @@ export interface RoomHost {
 	timings: { judge: Samples; relay: Samples };
 	/** Runs a background context refresh when no other board is refreshing. */
 	backgroundRefresh<T>(load: () => Promise<T>): Promise<T>;
+	/** Makes this process the team's authority, or throws NotOwnerError (cluster/ownership). */
+	claim(teamId: string): Promise<void>;
 	/** Called once the room is unloaded (or failed) and must no longer be handed out. */
 	roomClosed(room: Room): void;
 }
@@ -240,6 +243,7 @@ export class Room {
 	}
 
 	private async load(): Promise<void> {
+		await this.host.claim(this.teamId);
 		const stored = await this.host.store.load(this.name);
 		Y.transact(
 			this.doc,
@@ -664,10 +668,12 @@ export class Room {
 
 	fail(error: unknown): void {
 		if (this.state === 'closed') return;
-		this.host.log.error('board failed; clients will reload it', {
-			room: this.name,
-			error: describeError(error)
-		});
+		if (!(error instanceof NotOwnerError)) {
+			this.host.log.error('board failed; clients will reload it', {
+				room: this.name,
+				error: describeError(error)
+			});
+		}
 		for (const conn of [...this.connections]) conn.close(1011, 'board failed');
 		this.finish();
 	}

@@ -24,6 +24,7 @@ import {
 } from './room';
 import { Samples } from './samples';
 import type { BoardWriter } from './writer';
+import { NotOwnerError, soleOwnership, type Ownership } from '../cluster/ownership';
 
 export class RoomManager implements RoomHost {
 	readonly rooms = new Map<string, Room>();
@@ -45,8 +46,19 @@ export class RoomManager implements RoomHost {
 		readonly writer: BoardWriter,
 		readonly contexts: TeamContextSource,
 		readonly log: Logger,
-		readonly options: RoomOptions
-	) {}
+		readonly options: RoomOptions,
+		/** Which process judges which team's boards; this one alone by default. */
+		readonly ownership: Ownership = soleOwnership
+	) {
+		// The locks went with their connection: another process may judge these boards now.
+		ownership.onLost(() => {
+			for (const room of [...this.rooms.values()]) room.fail(new Error('board authority lost'));
+		});
+	}
+
+	claim(teamId: string): Promise<void> {
+		return this.ownership.claim(teamId);
+	}
 
 	/** The open room `name`, loading it first when needed. */
 	async acquire(name: string): Promise<Room> {
@@ -68,10 +80,12 @@ export class RoomManager implements RoomHost {
 						}
 					},
 					(error) => {
-						this.log.error('board could not be loaded', {
-							room: name,
-							error: describeError(error)
-						});
+						if (!(error instanceof NotOwnerError)) {
+							this.log.error('board could not be loaded', {
+								room: name,
+								error: describeError(error)
+							});
+						}
 						loading.fail(error);
 					}
 				);
@@ -129,6 +143,9 @@ export class RoomManager implements RoomHost {
 	roomClosed(room: Room): void {
 		if (this.rooms.get(room.name) !== room) return;
 		this.rooms.delete(room.name);
+		if (![...this.rooms.values()].some((r) => r.teamId === room.teamId)) {
+			this.ownership.release(room.teamId).catch(() => {});
+		}
 		// Its visits now count from the projection, which the others' context may predate.
 		for (const other of this.rooms.values()) {
 			if (other.teamId === room.teamId) other.invalidateContext();
