@@ -4,14 +4,18 @@ import { defineConfig } from 'vitest/config';
 import { realtimeDevPlugin } from './src/lib/server/realtime/vite-plugin';
 
 /**
- * Fault tests that run only where PostgreSQL is at hand (TEST_DATABASE_URL, the PostgreSQL
+ * Tests that run only where PostgreSQL is at hand (TEST_DATABASE_URL, the PostgreSQL
  * pass of `npm test`): the PostgreSQL crash stops a server of its own, several processes
  * share one PostgreSQL (PGlite serves one process), and the quick server
  * crash restarts its server five times, a moment each on PostgreSQL and seconds on PGlite.
  */
-function faultsOnPostgresOnly(): string[] {
+function postgresOnly(): string[] {
 	if (process.env.TEST_DATABASE_URL) return [];
-	const files = ['tests/faults/postgres-crash.spec.ts', 'tests/faults/cluster.spec.ts'];
+	const files = [
+		'tests/faults/postgres-crash.spec.ts',
+		'tests/faults/cluster.spec.ts',
+		'tests/integration/cluster-ownership.spec.ts'
+	];
 	if (process.env.FAULTS !== 'full') files.push('tests/faults/server-crash.spec.ts');
 	return files;
 }
@@ -58,7 +62,7 @@ export default defineConfig({
 						'tests/faults/**/*.spec.ts',
 						'tests/security/**/*.spec.ts'
 					],
-					exclude: ['src/**/*.svelte.spec.ts', ...TIMING, ...faultsOnPostgresOnly()]
+					exclude: ['src/**/*.svelte.spec.ts', ...TIMING, ...postgresOnly()]
 				}
 			},
 			{
@@ -81,7 +85,7 @@ export default defineConfig({
 					maxWorkers: 1,
 					globalSetup: ['tests/fixtures/global-setup.ts'],
 					include: TIMING,
-					exclude: faultsOnPostgresOnly()
+					exclude: postgresOnly()
 				}
 			}
 		]

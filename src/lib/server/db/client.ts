@@ -60,6 +60,26 @@ export function reconnectDelaySeconds(attempt: number): number {
 	return Math.min(0.05 * 2 ** attempt, 1) * (0.5 + Math.random() / 2);
 }
 
+/** Advisory lock key of migrations ("RTMG"); board locks use another namespace. */
+const MIGRATION_LOCK = 0x5254_4d47;
+
+/**
+ * Runs `migrate` while holding a database-wide lock, so processes starting together on one
+ * PostgreSQL migrate one after the other (the later ones find nothing left to do). The lock
+ * is taken on a connection of its own: a session lock must be released by the session that
+ * took it, which a pool does not promise.
+ */
+async function migrateAlone(url: string, migrate: () => Promise<void>): Promise<void> {
+	const { default: postgres } = await import('postgres');
+	const lock = postgres(url, { max: 1, onnotice: () => {}, connect_timeout: 10 });
+	try {
+		await lock`select pg_advisory_lock(${MIGRATION_LOCK})`;
+		await migrate();
+	} finally {
+		await lock.end({ timeout: 5 });
+	}
+}
+
 export async function openDatabase(options: DatabaseOptions = {}): Promise<DatabaseHandle> {
 	const migrationsFolder = options.migrationsFolder ?? resolve(process.cwd(), 'drizzle');
 	if (options.url) {
@@ -86,7 +106,7 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
 		return {
 			db: db as unknown as Db,
 			kind: 'postgres',
-			migrate: () => migrate(db, { migrationsFolder }),
+			migrate: () => migrateAlone(options.url!, () => migrate(db, { migrationsFolder })),
 			close: () => sql.end({ timeout: 5 })
 		};
 	}

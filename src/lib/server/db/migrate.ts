@@ -1,7 +1,7 @@
 /**
  * Start-up of the database: migrations always, the demo organisation only when asked for and
  * only into a database that holds no organisation yet (DESIGN.md §5). Safe to run on every
- * start, by several processes at once.
+ * start, by several processes at once (on PostgreSQL they migrate one after the other).
  */
 import type { IsoDate } from '../../domain/types';
 import type { Db, DatabaseHandle } from './client';
