@@ -20,7 +20,12 @@ export interface BoardSpec {
 }
 
 export type ClientCommand =
-	| { cmd: 'connect'; url: string; boards: BoardSpec[]; which: 'first' | 'rest' }
+	/**
+	 * With several urls (processes of a cluster), device `i` of board `b` connects to
+	 * `url[(b + i) % url.length]`: every board has devices on every process, and the first
+	 * devices, which make a process the board's authority, are spread over the processes.
+	 */
+	| { cmd: 'connect'; url: string | string[]; boards: BoardSpec[]; which: 'first' | 'rest' }
 	| { cmd: 'run'; durationMs: number; warmupMs: number; invalidRate: number }
 	| { cmd: 'disconnect' }
 	| { cmd: 'blast'; url: string; boards: BoardSpec[]; perSecond: number; durationMs: number }
@@ -31,6 +36,8 @@ const ORIGIN = process.env.BENCH_ORIGIN ?? 'http://localhost:3000';
 interface Device {
 	board: number;
 	index: number;
+	/** Which of the urls it is connected to. */
+	server: number;
 	doc: Y.Doc;
 	provider: WebsocketProvider;
 	timer?: ReturnType<typeof setInterval>;
@@ -41,6 +48,8 @@ const sent = new Map<number, { at: number; board: number; author: Device }>();
 const pendingInvalid = new Map<Device, { visitId: string; at: number }>();
 let measuring = false;
 let propagation: number[] = [];
+/** Deliveries from a device on one process to a device on another. */
+let crossProcess: number[] = [];
 let compensation: number[] = [];
 let seq = 0;
 
@@ -57,7 +66,13 @@ function whenSynced(provider: WebsocketProvider): Promise<void> {
 	});
 }
 
-function connectDevice(url: string, spec: BoardSpec, board: number, index: number): Device {
+function connectDevice(
+	url: string,
+	server: number,
+	spec: BoardSpec,
+	board: number,
+	index: number
+): Device {
 	const doc = new Y.Doc();
 	const provider = new WebsocketProvider(url.replace(/^http/, 'ws') + '/yjs', spec.room, doc, {
 		WebSocketPolyfill: withHeaders({
@@ -66,7 +81,7 @@ function connectDevice(url: string, spec: BoardSpec, board: number, index: numbe
 		}) as unknown as typeof WebSocket,
 		disableBc: true
 	});
-	const device: Device = { board, index, doc, provider };
+	const device: Device = { board, index, server, doc, provider };
 	const visits = visitsMap(doc);
 	visits.observeDeep((events, tr) => {
 		if (tr.origin !== provider || !measuring) return;
@@ -93,14 +108,19 @@ function connectDevice(url: string, spec: BoardSpec, board: number, index: numbe
 			const change = sent.get(Number(match[1]));
 			if (change && change.author !== device && change.board === board) {
 				propagation.push(now - change.at);
+				if (change.author.server !== device.server) crossProcess.push(now - change.at);
 			}
 		}
 	});
 	return device;
 }
 
-/** Twelve visits per board, two or three per client, created by the board's first device. */
+/**
+ * Twelve visits per board, two or three per client, created by the board's first device (once:
+ * a later run on the same boards finds them).
+ */
 function seedBoard(device: Device, spec: BoardSpec) {
+	if (visitsMap(device.doc).size >= 12) return;
 	device.doc.transact(() => {
 		for (let i = 0; i < 12; i++) {
 			createVisit(device.doc, {
@@ -207,7 +227,11 @@ process.on('message', (message: ClientCommand) => {
 				const created: Device[] = [];
 				message.boards.forEach((spec, board) => {
 					const indexes = message.which === 'first' ? [0] : [1, 2, 3, 4, 5];
-					for (const index of indexes) created.push(connectDevice(message.url, spec, board, index));
+					const urls = Array.isArray(message.url) ? message.url : [message.url];
+					for (const index of indexes) {
+						const server = (board + index) % urls.length;
+						created.push(connectDevice(urls[server], server, spec, board, index));
+					}
 				});
 				await Promise.all(created.map((d) => whenSynced(d.provider)));
 				if (message.which === 'first') {
@@ -220,6 +244,7 @@ process.on('message', (message: ClientCommand) => {
 			}
 			case 'run': {
 				propagation = [];
+				crossProcess = [];
 				compensation = [];
 				sent.clear();
 				pendingInvalid.clear();
@@ -242,6 +267,11 @@ process.on('message', (message: ClientCommand) => {
 						count: propagation.length,
 						p50: percentile(propagation, 50),
 						p99: percentile(propagation, 99)
+					},
+					crossProcess: {
+						count: crossProcess.length,
+						p50: percentile(crossProcess, 50),
+						p99: percentile(crossProcess, 99)
 					},
 					compensation: {
 						count: compensation.length,

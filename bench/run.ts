@@ -7,8 +7,9 @@
  *   - verdict: a refused change's compensation reaching its author (p50/p99);
  *   - throughput: validated board updates per second;
  *   - memory: server heap per open board and per connection;
- *   - last, the frame report over a unit of 5,000 clients (bench/frame-report.ts), on a
- *     PostgreSQL server only.
+ *   - on a PostgreSQL server only: the same workload on one process and on two processes of a
+ *     cluster, against the floor of a relay plus one commit (bench/cluster.ts), and last the
+ *     frame report over a unit of 5,000 clients (bench/frame-report.ts).
  *
  * Environment: BENCH_BOARDS (100), BENCH_SECONDS (10 per phase), BENCH_REPORT_RUNS (15 per
  * report), BENCH_DATABASE_URL (a PostgreSQL server where databases may be created; the
@@ -29,6 +30,7 @@ import { openDatabase } from '../src/lib/server/db/client';
 import { attachRealtime } from '../src/lib/server/realtime';
 import { startBaselineRelay } from './baseline-relay';
 import type { BoardSpec, ClientCommand } from './clients';
+import { benchCluster } from './cluster';
 import { benchFrameReport } from './frame-report';
 import { BENCH_MONDAY, BENCH_WEEK, seedBench } from './seed';
 
@@ -245,4 +247,5 @@ async function main() {
 }
 
 await main();
+await benchCluster();
 await benchFrameReport();

@@ -10,7 +10,6 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import { and, eq } from 'drizzle-orm';
 import { io as ioClient, type Socket } from 'socket.io-client';
 import { createVisit, visitsMap } from '../../src/lib/board';
@@ -36,6 +35,7 @@ import {
 } from './board-work';
 import {
 	ServerProcess,
+	freePort,
 	boardClient,
 	boardJson,
 	faultDatabase,
@@ -50,18 +50,6 @@ import {
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 const SECRET = randomBytes(24).toString('base64url');
-
-function freePort(): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const server = createServer();
-		server.once('error', reject);
-		server.listen(0, '127.0.0.1', () => {
-			const address = server.address();
-			const port = typeof address === 'object' && address ? address.port : 0;
-			server.close(() => resolve(port));
-		});
-	});
-}
 
 async function startProcesses(database: FaultDatabase, count: number): Promise<ServerProcess[]> {
 	const ports = await Promise.all(Array.from({ length: count }, () => freePort()));

@@ -13,7 +13,7 @@ import { openDatabase, type Db } from '../../src/lib/server/db/client';
 import { createTestDatabase, pgliteTemplate } from '../fixtures/test-db';
 import { ORIGIN, webSocketWithHeaders } from '../fixtures/realtime';
 
-export { ServerProcess, serverBundle } from './server-process';
+export { ServerProcess, freePort, serverBundle } from './server-process';
 
 /** `FAULTS=full npm run test:faults` runs the full form; `npm test` the quick one. */
 export const FULL = process.env.FAULTS === 'full';

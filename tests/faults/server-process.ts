@@ -5,10 +5,24 @@
  */
 import { fork, type ChildProcess } from 'node:child_process';
 import { readdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import type { ServerCommand, ServerReply, ServerStats } from './server-entry';
+
+/** A port nobody listens on now: for a process that must know its port before it starts. */
+export function freePort(): Promise<number> {
+	return new Promise((resolve, reject) => {
+		const server = createServer();
+		server.once('error', reject);
+		server.listen(0, '127.0.0.1', () => {
+			const address = server.address();
+			const port = typeof address === 'object' && address ? address.port : 0;
+			server.close(() => resolve(port));
+		});
+	});
+}
 
 /** The Origin the server allows: the one the test clients send. */
 export const SERVER_ORIGIN = 'http://localhost:3000';

@@ -1,0 +1,193 @@
+/**
+ * Several processes against one (README, "Several processes"), in the same run on the same
+ * PostgreSQL: the workload of `npm run bench` — 100 boards × 6 devices, one change per device
+ * every 2 s — served by one app process, then by two processes of a cluster (each board with
+ * devices on both, the boards' authority spread over both), then by a plain y-websocket relay.
+ *
+ * It also measures the floor a change cannot get under: the relay's latency plus one commit of
+ * the board store (one update appended and committed, fsync included, nothing else running).
+ * The budget: one process's p50 within 1.5 ms of that floor, its p99 under 20 ms.
+ *
+ * Needs BENCH_DATABASE_URL (a PostgreSQL server where databases may be created; one is created
+ * and dropped); skipped without it, as PGlite serves one process. Alone:
+ * `BENCH_DATABASE_URL=postgres://… node --import tsx bench/cluster.ts`; also a phase of
+ * `npm run bench`. BENCH_BOARDS (100) and BENCH_SECONDS (10) as there.
+ */
+import { fork } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { pathToFileURL } from 'node:url';
+import postgres from 'postgres';
+import { boardRoom } from '../src/lib/board/schema';
+import { createSessionStore } from '../src/lib/server/auth/session';
+import { openDatabase } from '../src/lib/server/db/client';
+import { PostgresBoardStore } from '../src/lib/server/realtime/board-store.postgres';
+import { ServerProcess, freePort } from '../tests/faults/server-process';
+import { startBaselineRelay } from './baseline-relay';
+import type { BoardSpec, ClientCommand } from './clients';
+import { BENCH_WEEK, seedBench } from './seed';
+
+const BOARDS = Number(process.env.BENCH_BOARDS ?? 100);
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const FLOOR_COMMITS = 300;
+
+interface Latency {
+	count: number;
+	p50: number;
+	p99: number;
+}
+type Reply = Record<string, unknown> & { ok: boolean };
+type RunReply = Reply & { changes: number; propagation: Latency; crossProcess: Latency };
+
+const ms = (value: number) => `${value.toFixed(2)} ms`;
+
+function percentile(values: number[], p: number): number {
+	const sorted = [...values].sort((a, b) => a - b);
+	return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+/** One update appended and committed at a time, as a quiet board's change is. */
+async function commitFloor(url: string, room: string): Promise<Latency> {
+	const handle = await openDatabase({ url });
+	try {
+		const store = new PostgresBoardStore(handle.db);
+		const samples: number[] = [];
+		for (let i = 0; i < FLOOR_COMMITS + 20; i++) {
+			const update = randomBytes(120);
+			const started = performance.now();
+			await store.append([{ room, updates: [update], upserts: [], removals: [], audit: [] }]);
+			if (i >= 20) samples.push(performance.now() - started);
+		}
+		return { count: samples.length, p50: percentile(samples, 50), p99: percentile(samples, 99) };
+	} finally {
+		await handle.close();
+	}
+}
+
+export async function benchCluster(): Promise<void> {
+	const serverUrl = process.env.BENCH_DATABASE_URL;
+	if (!serverUrl) {
+		console.log('\nSeveral processes: skipped (set BENCH_DATABASE_URL to a PostgreSQL server).');
+		return;
+	}
+	const name = `ramtavlan_cluster_${Date.now().toString(36)}`;
+	const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
+	await admin.unsafe(`create database "${name}"`);
+	const target = new URL(serverUrl);
+	target.pathname = `/${name}`;
+	const url = target.toString();
+	const servers: ServerProcess[] = [];
+	const child = fork(new URL('./clients.ts', import.meta.url), [], {
+		execArgv: ['--import', 'tsx']
+	});
+	const replies: ((reply: Reply) => void)[] = [];
+	child.on('message', (reply: Reply) => replies.shift()?.(reply));
+	const ready = new Promise<Reply>((resolve) => replies.push(resolve));
+	const ask = <T extends Reply>(command: ClientCommand) =>
+		new Promise<T>((resolve) => {
+			replies.push(resolve as (reply: Reply) => void);
+			child.send(command);
+		});
+	const run = async (urls: string | string[]) => {
+		await ask({ cmd: 'connect', url: urls, boards, which: 'first' });
+		await ask({ cmd: 'connect', url: urls, boards, which: 'rest' });
+		const reply = await ask<RunReply>({
+			cmd: 'run',
+			durationMs: SECONDS * 1000,
+			warmupMs: 2000,
+			invalidRate: 0.05
+		});
+		await ask({ cmd: 'disconnect' });
+		return reply;
+	};
+	let boards: BoardSpec[] = [];
+	try {
+		const handle = await openDatabase({ url });
+		await handle.migrate();
+		console.log(`\nSeveral processes: seeding ${BOARDS} teams on PostgreSQL …`);
+		const teams = await seedBench(handle.db, BOARDS);
+		const sessions = createSessionStore(handle.db);
+		for (const team of teams) {
+			const cookies: string[] = [];
+			for (const staffId of team.staff) {
+				cookies.push(`session=${(await sessions.create(staffId)).token}`);
+			}
+			boards.push({ room: boardRoom(team.id, BENCH_WEEK), clients: team.clients, cookies });
+		}
+		await handle.close();
+		await ready;
+
+		console.log(`One process, ${BOARDS * 6} devices, ${SECONDS} s …`);
+		const single = await ServerProcess.start({ env: { DATABASE_URL: url } });
+		servers.push(single);
+		const one = await run(single.url);
+		await single.stop();
+
+		console.log(`Two processes of a cluster, ${BOARDS * 6} devices, ${SECONDS} s …`);
+		const secret = randomBytes(24).toString('base64url');
+		const pair = await Promise.all(
+			[0, 1].map(async () =>
+				ServerProcess.start({
+					port: await freePort(),
+					env: { DATABASE_URL: url, CLUSTER_SECRET: secret }
+				})
+			)
+		);
+		servers.push(...pair);
+		const two = await run(pair.map((s) => s.url));
+		await Promise.all(pair.map((s) => s.stop()));
+
+		console.log(`The plain relay, ${BOARDS * 6} devices, ${SECONDS} s …`);
+		const relay = await startBaselineRelay();
+		const baseline = await run(relay.url);
+		await relay.close();
+
+		const floorCommit = await commitFloor(url, 'board:bench-floor:2026-W48');
+		const floor = baseline.propagation.p50 + floorCommit.p50;
+
+		console.log('\nSeveral processes on one PostgreSQL');
+		console.table({
+			'one process': {
+				p50: ms(one.propagation.p50),
+				p99: ms(one.propagation.p99),
+				deliveries: one.propagation.count
+			},
+			'two processes, every delivery': {
+				p50: ms(two.propagation.p50),
+				p99: ms(two.propagation.p99),
+				deliveries: two.propagation.count
+			},
+			'two processes, across processes': {
+				p50: ms(two.crossProcess.p50),
+				p99: ms(two.crossProcess.p99),
+				deliveries: two.crossProcess.count
+			},
+			'plain relay': {
+				p50: ms(baseline.propagation.p50),
+				p99: ms(baseline.propagation.p99),
+				deliveries: baseline.propagation.count
+			},
+			'one commit of the store': {
+				p50: ms(floorCommit.p50),
+				p99: ms(floorCommit.p99),
+				deliveries: floorCommit.count
+			}
+		});
+		console.log(
+			`two processes / one: p50 ${(two.propagation.p50 / one.propagation.p50).toFixed(2)}×, ` +
+				`p99 ${(two.propagation.p99 / one.propagation.p99).toFixed(2)}×`
+		);
+		console.log(
+			`floor (relay p50 + one commit p50) ${ms(floor)}: one process p50 is ` +
+				`${ms(one.propagation.p50 - floor)} above it (budget ≤ 1.5 ms), p99 ` +
+				`${ms(one.propagation.p99)} (budget < 20 ms); two processes p50 ` +
+				`${ms(two.propagation.p50 - floor)} above it`
+		);
+	} finally {
+		child.kill();
+		await Promise.all(servers.map((s) => s.stop()));
+		await admin.unsafe(`drop database if exists "${name}" with (force)`);
+		await admin.end();
+	}
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) await benchCluster();
