@@ -99,7 +99,7 @@ export async function benchCluster(): Promise<void> {
 		await ask({ cmd: 'disconnect' });
 		return reply;
 	};
-	let boards: BoardSpec[] = [];
+	const boards: BoardSpec[] = [];
 	try {
 		const handle = await openDatabase({ url });
 		await handle.migrate();
