@@ -111,6 +111,9 @@ export interface HubDeps {
 	): Promise<Ack<object>>;
 }
 
+/** How long presence waits for the other processes' members. */
+const PRESENCE_WAIT_MS = 1000;
+
 const localeOf = (actor: Actor): Locale => (actor.user.locale === 'en' ? 'en' : 'sv');
 
 /** socket.io room of one person's devices on one board: where their verdicts go. */
@@ -145,10 +148,13 @@ export function createHub(io: RealtimeServer, deps: HubDeps): RoomEvents {
 		const own = localMembers(room);
 		if (!cluster) return own;
 		const others = await new Promise<Member[][]>((resolve) => {
-			// The adapter answers after its request timeout when a process does not reply.
-			io.serverSideEmit('presence:collect', room, (error: Error | null, replies: Member[][]) =>
-				resolve(error ? [] : replies)
-			);
+			// A process that died is noticed by the adapter only after its heartbeat timeout: a
+			// join does not wait that long for the list, which follows with the next change.
+			const timer = setTimeout(() => resolve([]), PRESENCE_WAIT_MS);
+			io.serverSideEmit('presence:collect', room, (error: Error | null, replies: Member[][]) => {
+				clearTimeout(timer);
+				resolve(error ? [] : replies);
+			});
 		});
 		return [...own, ...others.flat()];
 	}
