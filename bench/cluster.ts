@@ -87,17 +87,19 @@ export async function benchCluster(): Promise<void> {
 			replies.push(resolve as (reply: Reply) => void);
 			child.send(command);
 		});
-	const run = async (urls: string | string[]) => {
+	const run = async (urls: string | string[], on: ServerProcess[] = []) => {
 		await ask({ cmd: 'connect', url: urls, boards, which: 'first' });
 		await ask({ cmd: 'connect', url: urls, boards, which: 'rest' });
+		await Promise.all(on.map((s) => s.resetStats()));
 		const reply = await ask<RunReply>({
 			cmd: 'run',
 			durationMs: SECONDS * 1000,
 			warmupMs: 2000,
 			invalidRate: 0.05
 		});
+		const inside = await Promise.all(on.map((s) => s.stats()));
 		await ask({ cmd: 'disconnect' });
-		return reply;
+		return { ...reply, inside: inside.map((s) => s.pipeline) };
 	};
 	const boards: BoardSpec[] = [];
 	try {
@@ -119,7 +121,7 @@ export async function benchCluster(): Promise<void> {
 		console.log(`One process, ${BOARDS * 6} devices, ${SECONDS} s …`);
 		const single = await ServerProcess.start({ env: { DATABASE_URL: url } });
 		servers.push(single);
-		const one = await run(single.url);
+		const one = await run(single.url, [single]);
 		await single.stop();
 
 		console.log(`Two processes of a cluster, ${BOARDS * 6} devices, ${SECONDS} s …`);
@@ -133,7 +135,10 @@ export async function benchCluster(): Promise<void> {
 			)
 		);
 		servers.push(...pair);
-		const two = await run(pair.map((s) => s.url));
+		const two = await run(
+			pair.map((s) => s.url),
+			pair
+		);
 		await Promise.all(pair.map((s) => s.stop()));
 
 		console.log(`The plain relay, ${BOARDS * 6} devices, ${SECONDS} s …`);
@@ -172,6 +177,17 @@ export async function benchCluster(): Promise<void> {
 				deliveries: floorCommit.count
 			}
 		});
+		for (const [label, inside] of [
+			['one process', one.inside],
+			['two processes', two.inside]
+		] as const) {
+			for (const p of inside) {
+				console.log(
+					`${label}, inside: judged p50 ${ms(p.judge.p50)}, relayed p50 ${ms(p.relay.p50)} ` +
+						`p99 ${ms(p.relay.p99)}, group commit p50 ${ms(p.commit.p50)} p99 ${ms(p.commit.p99)}`
+				);
+			}
+		}
 		console.log(
 			`two processes / one: p50 ${(two.propagation.p50 / one.propagation.p50).toFixed(2)}×, ` +
 				`p99 ${(two.propagation.p99 / one.propagation.p99).toFixed(2)}×`

@@ -45,6 +45,11 @@ export interface ServerStats extends ServerReply {
 	updates: number;
 	/** The open boards' documents, encoded (`Y.encodeStateAsUpdate`), in bytes: what they hold. */
 	docBytes: number;
+	/**
+	 * Inside the server since the last reset, p50/p99 in ms: a change received → judged,
+	 * received → relayed (after its commit), and one group commit of the board store.
+	 */
+	pipeline: Record<'judge' | 'relay' | 'commit', { p50: number; p99: number }>;
 }
 
 const loop = monitorEventLoopDelay({ resolution: 10 });
@@ -121,11 +126,19 @@ server.listen(Number(process.env.PORT ?? 0), '127.0.0.1', () => {
 	process.send!({ ready: true, port: typeof address === 'object' && address ? address.port : 0 });
 });
 
+const quantiles = (samples: { percentile(p: number): number }) => ({
+	p50: samples.percentile(50),
+	p99: samples.percentile(99)
+});
+
 async function answer(command: ServerCommand): Promise<Record<string, unknown>> {
 	switch (command.cmd) {
 		case 'reset':
 			loop.reset();
 			busyMaxMs = 0;
+			realtime.rooms.timings.judge.reset();
+			realtime.rooms.timings.relay.reset();
+			realtime.writer.stats.commitMs.reset();
 			return {};
 		case 'stats': {
 			const gc = (globalThis as { gc?: () => void }).gc;
@@ -149,7 +162,12 @@ async function answer(command: ServerCommand): Promise<Record<string, unknown>> 
 				docBytes: [...realtime.rooms.rooms.values()].reduce(
 					(sum, room) => sum + Y.encodeStateAsUpdate(room.doc).byteLength,
 					0
-				)
+				),
+				pipeline: {
+					judge: quantiles(realtime.rooms.timings.judge),
+					relay: quantiles(realtime.rooms.timings.relay),
+					commit: quantiles(realtime.writer.stats.commitMs)
+				}
 			} satisfies Omit<ServerStats, 'id'>;
 		}
 		case 'validate':

@@ -27,6 +27,7 @@ import { fillOnLoad, weekFillCommand } from './base-plan-fill';
 import { isLimitVerdict, limitMessage } from './limit-text';
 import type { BoardDataScope } from './invalidate';
 import { NotOwnerError } from '../cluster/ownership';
+import { RemoteInterest, type InterestEvents } from '../cluster/interest';
 import { TokenBucket } from './rate-limit';
 import type { LimitRefusal } from './layout-guard';
 import type { Actor, Logger, Room, RoomEvents } from './room';
@@ -47,7 +48,7 @@ export interface Member {
 }
 
 /** What the processes of a cluster tell each other (socket.io's server-side events). */
-export interface ClusterEvents {
+export interface ClusterEvents extends InterestEvents {
 	/** Each process answers with the members of `room` it holds. */
 	'presence:collect'(room: string, reply: (members: Member[]) => void): void;
 	/** Board data changed in another process (see invalidate.ts). */
@@ -123,12 +124,16 @@ export const sessionRoom = (sessionId: string) => `session:${sessionId}`;
 /** socket.io room of a board's sockets in one language: where its notices go. */
 export const localeRoom = (room: string, locale: Locale) => `${room}|lang:${locale}`;
 
-export function createHub(io: RealtimeServer, deps: HubDeps): RoomEvents {
+/** The room events for `rooms`, and `stop` for when the realtime layer closes. */
+export function createHub(io: RealtimeServer, deps: HubDeps): { events: RoomEvents; stop(): void } {
 	const { rooms, log } = deps;
 	const cluster = !rooms.ownership.sole;
 	const pendingPresence = new Set<string>();
 
-	const subscribers = (room: string) => io.of('/').adapter.rooms.get(room)?.size ?? 0;
+	const remote = cluster ? new RemoteInterest(io) : null;
+	/** Whether some socket.io client, in this process or another, follows `room`. */
+	const followed = (room: string) =>
+		(io.of('/').adapter.rooms.get(room)?.size ?? 0) > 0 || (remote?.has(room) ?? false);
 
 	/** The members of `room` this process holds. */
 	function localMembers(room: string): Member[] {
@@ -181,8 +186,7 @@ export function createHub(io: RealtimeServer, deps: HubDeps): RoomEvents {
 		pendingPresence.add(room);
 		setImmediate(() => {
 			pendingPresence.delete(room);
-			// In a cluster the room's followers may all be in other processes.
-			if (!cluster && subscribers(room) === 0) return;
+			if (!followed(room)) return;
 			presence(room).then(
 				(event) => io.to(room).emit('presence', event),
 				(error: unknown) => log.warn('presence failed', { error: describeError(error) })
@@ -250,7 +254,7 @@ export function createHub(io: RealtimeServer, deps: HubDeps): RoomEvents {
 		},
 		framesChanged(room: Room, clientIds: string[]) {
 			const ctx = room.currentContext;
-			if (!ctx || (!cluster && subscribers(room.name) === 0)) return;
+			if (!ctx || !followed(room.name)) return;
 			const frames = clientIds
 				.filter((c) => ctx.clients.has(c))
 				.flatMap((c) => room.frameRows(ctx, c));
@@ -259,8 +263,10 @@ export function createHub(io: RealtimeServer, deps: HubDeps): RoomEvents {
 		presenceChanged(room: Room) {
 			schedulePresence(room.name);
 		},
+		// Only this process's subscribers keep its rooms loaded: another process's entry may be
+		// left from a process that died.
 		hasSubscribers(room: string) {
-			return subscribers(room) > 0;
+			return (io.of('/').adapter.rooms.get(room)?.size ?? 0) > 0;
 		}
 	};
 
@@ -344,5 +350,5 @@ export function createHub(io: RealtimeServer, deps: HubDeps): RoomEvents {
 		});
 	});
 
-	return events;
+	return { events, stop: () => remote?.stop() };
 }

@@ -409,7 +409,7 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 		);
 	});
 	const commandDeps = { db: deps.db, rooms, canAccessTeam: access };
-	rooms.events = createHub(io, {
+	const hub = createHub(io, {
 		rooms,
 		log,
 		canAccessTeam: access,
@@ -419,6 +419,7 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 					forwardCommand(owner, cluster.secret, headers, name, payload)
 			: undefined
 	});
+	rooms.events = hub.events;
 
 	/** A command another process forwarded: run here for the person its headers name. */
 	function handleInternal(req: IncomingMessage, res: ServerResponse): boolean {
@@ -555,6 +556,7 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 		async close(opts = {}) {
 			closing = true;
 			clearInterval(sweep);
+			hub.stop();
 			stopListening();
 			stopActing();
 			stopInvalidations();
