@@ -38,8 +38,13 @@ const cluster =
 				databaseUrl: app.config.databaseUrl,
 				internalUrl: app.config.cluster.internalUrl,
 				secret: app.config.cluster.secret,
+				redisUrl: app.config.cluster.redisUrl,
 				db: app.db,
 				log: console
+			}).catch((error: unknown) => {
+				// Redis or PostgreSQL not reachable at start: one line that says which.
+				console.error(`Cannot join the cluster: ${(error as Error).message}`);
+				process.exit(1);
 			})
 		: null;
 

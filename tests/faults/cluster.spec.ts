@@ -6,7 +6,9 @@
  * another process takes the team over from the log and nothing any device saw, or wrote, is
  * lost.
  *
- * Runs where PostgreSQL is at hand (the PostgreSQL pass of `npm test`).
+ * socket.io's events go through PostgreSQL (the default) and, in a second round, through Redis
+ * (REDIS_URL, a redis-server of the test's own). Runs where PostgreSQL is at hand (the
+ * PostgreSQL pass of `npm test`).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes, randomUUID } from 'node:crypto';
@@ -46,16 +48,21 @@ import {
 	until,
 	type FaultDatabase
 } from './harness';
+import { RedisServer } from './redis-server';
 
 type Client = Socket<ServerToClientEvents, ClientToServerEvents>;
 
 const SECRET = randomBytes(24).toString('base64url');
 
-async function startProcesses(database: FaultDatabase, count: number): Promise<ServerProcess[]> {
+async function startProcesses(
+	database: FaultDatabase,
+	count: number,
+	env: Record<string, string> = {}
+): Promise<ServerProcess[]> {
 	const ports = await Promise.all(Array.from({ length: count }, () => freePort()));
 	return Promise.all(
 		ports.map((port) =>
-			ServerProcess.start({ port, env: { ...database.env, CLUSTER_SECRET: SECRET } })
+			ServerProcess.start({ port, env: { ...database.env, CLUSTER_SECRET: SECRET, ...env } })
 		)
 	);
 }
@@ -98,153 +105,159 @@ afterAll(async () => {
 	await database?.close();
 });
 
-describe('three processes serve one board', () => {
-	let servers: ServerProcess[] = [];
-	const devices: Device[] = [];
-	const sockets: Client[] = [];
+describe.each(['PostgreSQL', 'Redis'] as const)(
+	'three processes serve one board, socket.io through %s',
+	(events) => {
+		let servers: ServerProcess[] = [];
+		let redis: RedisServer | undefined;
+		const devices: Device[] = [];
+		const sockets: Client[] = [];
 
-	beforeAll(async () => {
-		servers = await startProcesses(database, 3);
-	}, 120_000);
+		beforeAll(async () => {
+			if (events === 'Redis') redis = await RedisServer.start();
+			servers = await startProcesses(database, 3, redis ? { REDIS_URL: redis.url } : {});
+		}, 120_000);
 
-	afterAll(async () => {
-		for (const d of devices) d.destroy();
-		for (const s of sockets) s.disconnect();
-		await Promise.all(servers.map((s) => s.stop()));
-	});
+		afterAll(async () => {
+			for (const d of devices) d.destroy();
+			for (const s of sockets) s.disconnect();
+			await Promise.all(servers.map((s) => s.stop()));
+			await redis?.stop();
+		});
 
-	it('devices on every process converge on one board that keeps the rules, judged by one process', async () => {
-		const rng = random(20261207);
-		const cookies = [anna, bertil, cecilia];
-		for (let i = 0; i < 6; i++) {
-			const d = device(i, boardClient(servers[i % 3].url, world.room, cookies[i % 3]));
-			devices.push(d);
-			await synced(d.provider);
-		}
-		const tagged = createPlainVisits(devices[0].doc, roomy, TAGGED_VISITS);
-		const writing = keepWriting(
-			rng,
-			() => devices,
-			(d) => edit(rng, d, world, tagged, roomy)
-		);
-		await sleep(4000);
-		await writing.stop();
-
-		const [owner, ...others] = await holders(servers);
-		expect(owner, 'one process holds the board').toBeDefined();
-		expect(others).toEqual([]);
-		await until(
-			() => new Set(devices.map((d) => boardJson(d.doc))).size === 1,
-			20_000,
-			'replicas identical'
-		);
-		const fresh = await loadBoard(servers[2].url, world.room, anna);
-		expect(boardJson(fresh)).toBe(boardJson(devices[0].doc));
-		const onBoard = tagsOf(fresh);
-		for (const d of devices) {
-			for (const tag of d.authored)
-				expect(onBoard.has(tag), `${tag} of device ${d.index}`).toBe(true);
-		}
-		const check = await owner.validate(world.room);
-		expect(check.violations).toEqual([]);
-		expect(check.visits).toBeGreaterThan(TAGGED_VISITS);
-	});
-
-	it('verdicts, frames and presence reach sockets on other processes than the board', async () => {
-		const [owner] = await holders(servers);
-		const [here, there] = servers.filter((s) => s !== owner);
-		const socket = socketOn(here, anna);
-		sockets.push(socket);
-		const join = await socket.emitWithAck('join', { room: world.room });
-		expect(join.ok).toBe(true);
-		// Anna, Bertil and Cecilia each have board sockets, spread over the three processes.
-		expect(join.ok ? join.presence.users.map((u) => u.name).sort() : []).toHaveLength(3);
-
-		// Anna's board socket on the third process: the owner judges, the verdict reaches her
-		// socket.io socket on the second.
-		const writer = boardClient(there.url, world.room, anna);
-		try {
-			await synced(writer.provider);
-			const verdict = new Promise<VerdictEvent>((resolve) => socket.once('verdict', resolve));
-			// Bertil has no insulin delegation.
-			const id = createVisit(writer.doc, {
-				clientId: world.clients.greta,
-				date: MONDAY,
-				dayPart: 'morning',
-				services: ['insulin'],
-				minutes: 15,
-				assignees: [world.staff.bertil]
-			});
-			const event = await verdict;
-			expect(event.visitId).toBe(id);
-			expect(event.rule).toBe('competence');
-			// A new visit that breaks a rule is cancelled.
-			await until(
-				() => readVisit(writer.doc, id)?.status === 'cancelled',
-				10_000,
-				'the change undone on the writer'
+		it('devices on every process converge on one board that keeps the rules, judged by one process', async () => {
+			const rng = random(events === 'Redis' ? 20261209 : 20261207);
+			const cookies = [anna, bertil, cecilia];
+			for (let i = 0; i < 6; i++) {
+				const d = device(i, boardClient(servers[i % 3].url, world.room, cookies[i % 3]));
+				devices.push(d);
+				await synced(d.provider);
+			}
+			const tagged = createPlainVisits(devices[0].doc, roomy, TAGGED_VISITS);
+			const writing = keepWriting(
+				rng,
+				() => devices,
+				(d) => edit(rng, d, world, tagged, roomy)
 			);
+			await sleep(4000);
+			await writing.stop();
 
-			// A valid change moves the client's frame: the figures reach the socket too.
-			let frames = 0;
-			socket.on('frames', (event) => {
-				if (event.frames.some((f) => f.clientId === roomy)) frames++;
-			});
-			const visit = createVisit(writer.doc, {
+			const [owner, ...others] = await holders(servers);
+			expect(owner, 'one process holds the board').toBeDefined();
+			expect(others).toEqual([]);
+			await until(
+				() => new Set(devices.map((d) => boardJson(d.doc))).size === 1,
+				20_000,
+				'replicas identical'
+			);
+			const fresh = await loadBoard(servers[2].url, world.room, anna);
+			expect(boardJson(fresh)).toBe(boardJson(devices[0].doc));
+			const onBoard = tagsOf(fresh);
+			for (const d of devices) {
+				for (const tag of d.authored)
+					expect(onBoard.has(tag), `${tag} of device ${d.index}`).toBe(true);
+			}
+			const check = await owner.validate(world.room);
+			expect(check.violations).toEqual([]);
+			expect(check.visits).toBeGreaterThan(TAGGED_VISITS);
+		});
+
+		it('verdicts, frames and presence reach sockets on other processes than the board', async () => {
+			const [owner] = await holders(servers);
+			const [here, there] = servers.filter((s) => s !== owner);
+			const socket = socketOn(here, anna);
+			sockets.push(socket);
+			const join = await socket.emitWithAck('join', { room: world.room });
+			expect(join.ok).toBe(true);
+			// Anna, Bertil and Cecilia each have board sockets, spread over the three processes.
+			expect(join.ok ? join.presence.users.map((u) => u.name).sort() : []).toHaveLength(3);
+
+			// Anna's board socket on the third process: the owner judges, the verdict reaches her
+			// socket.io socket on the second.
+			const writer = boardClient(there.url, world.room, anna);
+			try {
+				await synced(writer.provider);
+				const verdict = new Promise<VerdictEvent>((resolve) => socket.once('verdict', resolve));
+				// Bertil has no insulin delegation.
+				const id = createVisit(writer.doc, {
+					clientId: world.clients.greta,
+					date: MONDAY,
+					dayPart: 'morning',
+					services: ['insulin'],
+					minutes: 15,
+					assignees: [world.staff.bertil]
+				});
+				const event = await verdict;
+				expect(event.visitId).toBe(id);
+				expect(event.rule).toBe('competence');
+				// A new visit that breaks a rule is cancelled.
+				await until(
+					() => readVisit(writer.doc, id)?.status === 'cancelled',
+					10_000,
+					'the change undone on the writer'
+				);
+
+				// A valid change moves the client's frame: the figures reach the socket too.
+				let frames = 0;
+				socket.on('frames', (event) => {
+					if (event.frames.some((f) => f.clientId === roomy)) frames++;
+				});
+				const visit = createVisit(writer.doc, {
+					clientId: roomy,
+					date: MONDAY,
+					dayPart: 'evening',
+					services: ['walk'],
+					minutes: 30
+				});
+				let minutes = 30;
+				await until(
+					() => {
+						if (frames === 0) setMinutes(writer.doc, visit, (minutes = minutes === 30 ? 35 : 30));
+						return frames > 0;
+					},
+					10_000,
+					'frame figures on the other process',
+					300
+				);
+			} finally {
+				writer.destroy();
+			}
+		});
+
+		it('a command sent to a process that does not serve the team runs once, at the one that does', async () => {
+			const [owner] = await holders(servers);
+			const away = servers.find((s) => s !== owner)!;
+			const socket = socketOn(away, anna);
+			sockets.push(socket);
+			const visitId = createVisit(devices[0].doc, {
 				clientId: roomy,
 				date: MONDAY,
-				dayPart: 'evening',
-				services: ['walk'],
-				minutes: 30
+				dayPart: 'morning',
+				services: ['meals'],
+				minutes: 30,
+				assignees: [world.staff.anna]
 			});
-			let minutes = 30;
 			await until(
-				() => {
-					if (frames === 0) setMinutes(writer.doc, visit, (minutes = minutes === 30 ? 35 : 30));
-					return frames > 0;
-				},
-				10_000,
-				'frame figures on the other process',
-				300
+				async () => (await owner.validate(world.room)).visits > 0,
+				5000,
+				'visit on the board'
 			);
-		} finally {
-			writer.destroy();
-		}
-	});
-
-	it('a command sent to a process that does not serve the team runs once, at the one that does', async () => {
-		const [owner] = await holders(servers);
-		const away = servers.find((s) => s !== owner)!;
-		const socket = socketOn(away, anna);
-		sockets.push(socket);
-		const visitId = createVisit(devices[0].doc, {
-			clientId: roomy,
-			date: MONDAY,
-			dayPart: 'morning',
-			services: ['meals'],
-			minutes: 30,
-			assignees: [world.staff.anna]
+			await sleep(500);
+			const payload = { visitId, minutes: 25, idempotencyKey: randomUUID() };
+			const first = await socket.timeout(20_000).emitWithAck('time:record', payload);
+			expect(first).toMatchObject({ ok: true });
+			const again = await socket.timeout(20_000).emitWithAck('time:record', payload);
+			expect(again).toMatchObject({ ok: true, replayed: true });
+			const rows = await db
+				.select()
+				.from(timeEntry)
+				.where(
+					and(eq(timeEntry.visitId, visitId), eq(timeEntry.idempotencyKey, payload.idempotencyKey))
+				);
+			expect(rows).toHaveLength(1);
 		});
-		await until(
-			async () => (await owner.validate(world.room)).visits > 0,
-			5000,
-			'visit on the board'
-		);
-		await sleep(500);
-		const payload = { visitId, minutes: 25, idempotencyKey: randomUUID() };
-		const first = await socket.timeout(20_000).emitWithAck('time:record', payload);
-		expect(first).toMatchObject({ ok: true });
-		const again = await socket.timeout(20_000).emitWithAck('time:record', payload);
-		expect(again).toMatchObject({ ok: true, replayed: true });
-		const rows = await db
-			.select()
-			.from(timeEntry)
-			.where(
-				and(eq(timeEntry.visitId, visitId), eq(timeEntry.idempotencyKey, payload.idempotencyKey))
-			);
-		expect(rows).toHaveLength(1);
-	});
-});
+	}
+);
 
 describe('the process serving a board is killed', () => {
 	it('another process takes the team over from the log; nothing any device wrote or saw is lost', async () => {

@@ -93,6 +93,7 @@ const cluster =
 				databaseUrl: app.config.databaseUrl,
 				internalUrl: app.config.cluster.internalUrl,
 				secret: app.config.cluster.secret,
+				redisUrl: app.config.cluster.redisUrl,
 				db: app.db,
 				log
 			})

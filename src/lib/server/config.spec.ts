@@ -23,6 +23,16 @@ describe('cluster settings', () => {
 		).toBe('http://10.0.0.12:3000');
 	});
 
+	it('take Redis for socket.io events when REDIS_URL is given', () => {
+		expect(
+			configFromEnv({ DATABASE_URL: PG, CLUSTER_SECRET: SECRET, REDIS_URL: 'redis://cache:6379' })
+				.cluster?.redisUrl
+		).toBe('redis://cache:6379');
+		expect(() =>
+			configFromEnv({ DATABASE_URL: PG, CLUSTER_SECRET: SECRET, REDIS_URL: 'cache:6379' })
+		).toThrow(/REDIS_URL/);
+	});
+
 	it('refuse settings a cluster cannot work with, saying which', () => {
 		expect(() => configFromEnv({ CLUSTER_SECRET: SECRET })).toThrow(/DATABASE_URL/);
 		expect(() => configFromEnv({ DATABASE_URL: PG, CLUSTER_SECRET: 'short' })).toThrow(/16/);

@@ -18,9 +18,10 @@ export interface AppConfig {
 	tabletIdleMinutes: number;
 	/**
 	 * One of several processes on the same PostgreSQL (CLUSTER_SECRET set): the secret they
-	 * share and the address the others reach this one at (INTERNAL_URL).
+	 * share, the address the others reach this one at (INTERNAL_URL), and Redis for socket.io's
+	 * events where the organisation runs it (REDIS_URL; PostgreSQL otherwise).
 	 */
-	cluster: { secret: string; internalUrl: string } | null;
+	cluster: { secret: string; internalUrl: string; redisUrl?: string } | null;
 }
 
 /** The cluster settings, or null for a process of its own; throws on settings that cannot work. */
@@ -39,7 +40,11 @@ function clusterFromEnv(
 	if (!/^https?:\/\/[^/]+$/.test(internalUrl) || /:0$/.test(internalUrl)) {
 		throw new Error(`INTERNAL_URL must be http(s)://host:port, not "${internalUrl}"`);
 	}
-	return { secret, internalUrl };
+	const redisUrl = env.REDIS_URL?.trim() || undefined;
+	if (redisUrl && !/^rediss?:\/\//.test(redisUrl)) {
+		throw new Error(`REDIS_URL must be redis://… or rediss://…, not "${redisUrl}"`);
+	}
+	return { secret, internalUrl, ...(redisUrl ? { redisUrl } : {}) };
 }
 
 export function configFromEnv(env: Record<string, string | undefined> = process.env): AppConfig {

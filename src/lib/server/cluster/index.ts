@@ -1,8 +1,9 @@
 /**
  * A process of a cluster on one PostgreSQL: the team locks that make one process the
- * authority for a team's boards, and socket.io's PostgreSQL adapter, which carries verdicts,
- * presence, frames, notices and session ends to the sockets of every process (LISTEN/NOTIFY,
- * so no sticky sessions: devices use the WebSocket transport).
+ * authority for a team's boards, and a socket.io adapter, which carries verdicts, presence,
+ * frames, notices and session ends to the sockets of every process — PostgreSQL's
+ * LISTEN/NOTIFY, or Redis where the organisation runs it. No sticky sessions: devices use the
+ * WebSocket transport.
  */
 import pg from 'pg';
 import { createAdapter } from '@socket.io/postgres-adapter';
@@ -24,21 +25,80 @@ export interface ClusterProcess {
 	close(): Promise<void>;
 }
 
-export async function joinCluster(opts: {
+export interface ClusterOptions {
 	databaseUrl: string;
 	internalUrl: string;
 	secret: string;
+	/** `redis://…`: socket.io's events go through Redis instead of PostgreSQL. */
+	redisUrl?: string;
 	db: Db;
 	log: Logger;
-}): Promise<ClusterProcess> {
+}
+
+type Adapter = ClusterDeps['adapter'];
+
+/** socket.io's PostgreSQL adapter: LISTEN on one connection, NOTIFY through a small pool. */
+async function postgresAdapter(
+	opts: ClusterOptions,
+	failed: (error: Error) => void
+): Promise<{ adapter: Adapter; close(): Promise<void> }> {
 	const pool = new pg.Pool({ connectionString: opts.databaseUrl, max: 3 });
 	// A connection the database drops (a restart) must not take the process down: the adapter
 	// listens again on a new one.
-	const failed = (error: Error) =>
-		opts.log.warn('cluster adapter connection failed', { error: error.message });
 	pool.on('error', failed);
 	pool.on('connect', (client) => client.on('error', failed));
 	await pool.query(ATTACHMENTS_TABLE);
+	return {
+		adapter: createAdapter(pool, {
+			errorHandler: (error) => failed(error instanceof Error ? error : new Error(String(error)))
+		}),
+		close: () => pool.end()
+	};
+}
+
+/** socket.io's Redis adapter, for an organisation that runs Redis (REDIS_URL). */
+async function redisAdapter(
+	url: string,
+	failed: (error: Error) => void
+): Promise<{ adapter: Adapter; close(): Promise<void> }> {
+	const { createClient } = await import('redis');
+	const { createAdapter: createRedisAdapter } = await import('@socket.io/redis-adapter');
+	const pub = createClient({ url });
+	const sub = pub.duplicate();
+	// The clients reconnect by themselves; an error must not take the process down.
+	pub.on('error', failed);
+	sub.on('error', failed);
+	// The clients keep trying to connect: a wrong REDIS_URL stops the start with a message.
+	let timer: NodeJS.Timeout | undefined;
+	const timeout = new Promise<never>((_, reject) => {
+		timer = setTimeout(
+			() => reject(new Error(`Redis at ${new URL(url).host} did not answer within 10 s`)),
+			10_000
+		);
+	});
+	try {
+		await Promise.race([Promise.all([pub.connect(), sub.connect()]), timeout]);
+	} catch (error) {
+		pub.destroy();
+		sub.destroy();
+		throw error;
+	} finally {
+		clearTimeout(timer);
+	}
+	return {
+		adapter: createRedisAdapter(pub, sub),
+		async close() {
+			await Promise.all([pub.close(), sub.close()]);
+		}
+	};
+}
+
+export async function joinCluster(opts: ClusterOptions): Promise<ClusterProcess> {
+	const failed = (error: Error) =>
+		opts.log.warn('cluster adapter connection failed', { error: error.message });
+	const events = opts.redisUrl
+		? await redisAdapter(opts.redisUrl, failed)
+		: await postgresAdapter(opts, failed);
 	const ownership = new PostgresOwnership({
 		url: opts.databaseUrl,
 		address: opts.internalUrl,
@@ -46,16 +106,10 @@ export async function joinCluster(opts: {
 		log: opts.log
 	});
 	return {
-		deps: {
-			ownership,
-			secret: opts.secret,
-			adapter: createAdapter(pool, {
-				errorHandler: (error) => failed(error instanceof Error ? error : new Error(String(error)))
-			})
-		},
+		deps: { ownership, secret: opts.secret, adapter: events.adapter },
 		async close() {
 			await ownership.close();
-			await pool.end();
+			await events.close();
 		}
 	};
 }
