@@ -14,7 +14,8 @@ function postgresOnly(): string[] {
 	const files = [
 		'tests/faults/postgres-crash.spec.ts',
 		'tests/faults/cluster.spec.ts',
-		'tests/integration/cluster-ownership.spec.ts'
+		'tests/integration/cluster-ownership.spec.ts',
+		'tests/integration/usage-summary-concurrency.spec.ts'
 	];
 	if (process.env.FAULTS !== 'full') files.push('tests/faults/server-crash.spec.ts');
 	return files;
