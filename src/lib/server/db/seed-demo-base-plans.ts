@@ -1,7 +1,9 @@
 /**
  * The demo's base plans: a handful of clients in each team with recurring visits (a shower on
  * Tuesdays and Fridays, cleaning on Wednesdays, lunch every day …), so next week's board fills
- * itself when it is first opened. Each client's plan stays well inside the frame. The current
+ * itself when it is first opened. Each client's plan stays well inside the frame, and a client
+ * whose frame was overdrawn gets none (the team takes that up with the case officer first,
+ * and in the month it happened no visit would fit). The current
  * week, seeded with visits already, is not filled on top: a board that has visits when it is
  * first loaded is left alone (SPEC.md B8). Deterministic for a given `today`.
  */
@@ -46,6 +48,19 @@ export async function seedDemoBasePlans(
 		.from(schema.team)
 		.where(eq(schema.team.organisationId, organisationId))
 		.orderBy(asc(schema.team.name));
+	const overdrawn = new Set(
+		(
+			await db
+				.selectDistinct({ clientId: schema.timeEntry.clientId })
+				.from(schema.timeEntry)
+				.where(
+					and(
+						eq(schema.timeEntry.organisationId, organisationId),
+						eq(schema.timeEntry.overdrawn, true)
+					)
+				)
+		).map((r) => r.clientId)
+	);
 	for (const team of teams) {
 		const clients = await db
 			.select({ id: schema.client.id })
@@ -73,6 +88,7 @@ export async function seedDemoBasePlans(
 		let planned = 0;
 		for (const c of clients) {
 			if (planned >= CLIENTS_PER_TEAM) break;
+			if (overdrawn.has(c.id)) continue;
 			const decision = decisions.find(
 				(d) =>
 					d.clientId === c.id &&
