@@ -224,6 +224,20 @@ describe.each(['PostgreSQL', 'Redis'] as const)(
 			}
 		});
 
+		it('answers the internal command path only to a process that knows the cluster secret', async () => {
+			const post = (headers: Record<string, string>) =>
+				fetch(`${servers[1].url}/_cluster/command`, {
+					method: 'POST',
+					headers: { cookie: anna, origin: ORIGIN, 'content-type': 'application/json', ...headers },
+					body: JSON.stringify({ command: 'week:fill', payload: {} })
+				}).then((r) => r.status);
+			expect(await post({})).toBe(404);
+			expect(await post({ 'x-ramtavlan-cluster': 'not-the-secret-of-this-cluster' })).toBe(404);
+			// With the secret, the person behind the cookie is still authenticated and checked.
+			expect(await post({ 'x-ramtavlan-cluster': SECRET })).toBe(200);
+			expect(await post({ 'x-ramtavlan-cluster': SECRET, cookie: 'session=forged' })).toBe(401);
+		});
+
 		it('a command sent to a process that does not serve the team runs once, at the one that does', async () => {
 			const [owner] = await holders(servers);
 			const away = servers.find((s) => s !== owner)!;
