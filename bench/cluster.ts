@@ -13,7 +13,6 @@
  * `BENCH_DATABASE_URL=postgres://… node --import tsx bench/cluster.ts`; also a phase of
  * `npm run bench`. BENCH_BOARDS (100) and BENCH_SECONDS (10) as there.
  */
-import { fork } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
 import postgres from 'postgres';
@@ -23,7 +22,8 @@ import { openDatabase } from '../src/lib/server/db/client';
 import { PostgresBoardStore } from '../src/lib/server/realtime/board-store.postgres';
 import { ServerProcess, freePort } from '../tests/faults/server-process';
 import { startBaselineRelay } from './baseline-relay';
-import type { BoardSpec, ClientCommand } from './clients';
+import type { BoardSpec } from './clients';
+import { forkClients, type Reply } from './clients-process';
 import { BENCH_WEEK, seedBench } from './seed';
 
 const BOARDS = Number(process.env.BENCH_BOARDS ?? 100);
@@ -35,7 +35,6 @@ interface Latency {
 	p50: number;
 	p99: number;
 }
-type Reply = Record<string, unknown> & { ok: boolean };
 type RunReply = Reply & { changes: number; propagation: Latency; crossProcess: Latency };
 
 const ms = (value: number) => `${value.toFixed(2)} ms`;
@@ -76,17 +75,7 @@ export async function benchCluster(): Promise<void> {
 	target.pathname = `/${name}`;
 	const url = target.toString();
 	const servers: ServerProcess[] = [];
-	const child = fork(new URL('./clients.ts', import.meta.url), [], {
-		execArgv: ['--import', 'tsx']
-	});
-	const replies: ((reply: Reply) => void)[] = [];
-	child.on('message', (reply: Reply) => replies.shift()?.(reply));
-	const ready = new Promise<Reply>((resolve) => replies.push(resolve));
-	const ask = <T extends Reply>(command: ClientCommand) =>
-		new Promise<T>((resolve) => {
-			replies.push(resolve as (reply: Reply) => void);
-			child.send(command);
-		});
+	const { child, ready, ask } = forkClients();
 	const run = async (urls: string | string[], on: ServerProcess[] = []) => {
 		await ask({ cmd: 'connect', url: urls, boards, which: 'first' });
 		await ask({ cmd: 'connect', url: urls, boards, which: 'rest' });

@@ -16,7 +16,6 @@
  * default is an embedded PGlite in a temporary directory).
  * Nothing is written to the repository.
  */
-import { fork } from 'node:child_process';
 import postgres from 'postgres';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
@@ -30,6 +29,7 @@ import { openDatabase } from '../src/lib/server/db/client';
 import { attachRealtime } from '../src/lib/server/realtime';
 import { startBaselineRelay } from './baseline-relay';
 import type { BoardSpec, ClientCommand } from './clients';
+import { forkClients, type Reply } from './clients-process';
 import { benchCluster } from './cluster';
 import { benchFrameReport } from './frame-report';
 import { BENCH_MONDAY, BENCH_WEEK, seedBench } from './seed';
@@ -48,7 +48,6 @@ const heap = () => {
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
 const ms = (value: number) => `${value.toFixed(1)} ms`;
 
-type Reply = Record<string, unknown> & { ok: boolean };
 type RunReply = Reply & {
 	changes: number;
 	propagation: { count: number; p50: number; p99: number };
@@ -78,18 +77,7 @@ async function main() {
 	const database = await openDatabase(
 		databaseUrl ? { url: databaseUrl } : { dataDir: process.env.BENCH_DATA_DIR ?? dataDir }
 	);
-	const child = fork(new URL('./clients.ts', import.meta.url), [], {
-		execArgv: ['--import', 'tsx'],
-		env: { ...process.env, BENCH_ORIGIN: ORIGIN }
-	});
-	const replies: ((reply: Reply) => void)[] = [];
-	child.on('message', (reply: Reply) => replies.shift()?.(reply));
-	const ready = new Promise<Reply>((resolve) => replies.push(resolve));
-	const ask = <T extends Reply>(command: ClientCommand) =>
-		new Promise<T>((resolve) => {
-			replies.push(resolve as (reply: Reply) => void);
-			child.send(command);
-		});
+	const { child, ready, ask } = forkClients({ ...process.env, BENCH_ORIGIN: ORIGIN });
 	try {
 		await database.migrate();
 		console.log(`Seeding ${BOARDS} teams (${database.kind}) …`);

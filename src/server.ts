@@ -7,7 +7,7 @@ import { createServer } from 'node:http';
 import { getApp, closeApp } from '$lib/server/app';
 import { DataDirInUseError } from '$lib/server/db/data-dir-lock';
 import { attachRealtime } from '$lib/server/realtime';
-import { joinCluster } from '$lib/server/cluster';
+import { joinConfiguredCluster } from '$lib/server/cluster';
 
 // adapter-node assumes https unless told otherwise. Without ORIGIN or a proxy header, take
 // the protocol from the connection itself, overwriting whatever a client claims.
@@ -32,21 +32,11 @@ const { handler } = (await import(/* @vite-ignore */ handlerModule)) as {
 };
 
 // One of several processes on the same PostgreSQL (README, "Several processes").
-const cluster =
-	app.config.cluster && app.config.databaseUrl
-		? await joinCluster({
-				databaseUrl: app.config.databaseUrl,
-				internalUrl: app.config.cluster.internalUrl,
-				secret: app.config.cluster.secret,
-				redisUrl: app.config.cluster.redisUrl,
-				db: app.db,
-				log: console
-			}).catch((error: unknown) => {
-				// Redis or PostgreSQL not reachable at start: one line that says which.
-				console.error(`Cannot join the cluster: ${(error as Error).message}`);
-				process.exit(1);
-			})
-		: null;
+const cluster = await joinConfiguredCluster(app.config, app.db, console).catch((error: unknown) => {
+	// Redis or PostgreSQL not reachable at start: one line that says which.
+	console.error(`Cannot join the cluster: ${(error as Error).message}`);
+	process.exit(1);
+});
 
 const server = createServer((req, res) => {
 	if (realtime.handleInternal(req, res)) return;

@@ -16,7 +16,7 @@ import * as Y from 'yjs';
 import { parseVisit, visitsMap } from '../../src/lib/board';
 import { closeApp, getApp } from '../../src/lib/server/app';
 import { attachRealtime } from '../../src/lib/server/realtime';
-import { joinCluster } from '../../src/lib/server/cluster';
+import { joinConfiguredCluster } from '../../src/lib/server/cluster';
 import { GET as healthz } from '../../src/routes/healthz/+server';
 
 export type ServerCommand =
@@ -87,17 +87,7 @@ const log = {
 	}
 };
 // CLUSTER_SECRET: one of several processes on the same PostgreSQL, as in production.
-const cluster =
-	app.config.cluster && app.config.databaseUrl
-		? await joinCluster({
-				databaseUrl: app.config.databaseUrl,
-				internalUrl: app.config.cluster.internalUrl,
-				secret: app.config.cluster.secret,
-				redisUrl: app.config.cluster.redisUrl,
-				db: app.db,
-				log
-			})
-		: null;
+const cluster = await joinConfiguredCluster(app.config, app.db, log);
 const server = createServer((req, res) => {
 	if (realtime.handleInternal(req, res)) return;
 	if (req.url !== '/healthz') {

@@ -7,6 +7,7 @@
  */
 import pg from 'pg';
 import { createAdapter } from '@socket.io/postgres-adapter';
+import type { AppConfig } from '../config';
 import type { Db } from '../db/client';
 import type { ClusterDeps } from '../realtime';
 import type { Logger } from '../realtime/room';
@@ -112,4 +113,21 @@ export async function joinCluster(opts: ClusterOptions): Promise<ClusterProcess>
 			await events.close();
 		}
 	};
+}
+
+/** The cluster of the app's configuration (CLUSTER_SECRET and DATABASE_URL), or null. */
+export function joinConfiguredCluster(
+	config: AppConfig,
+	db: Db,
+	log: Logger
+): Promise<ClusterProcess | null> {
+	if (!config.cluster || !config.databaseUrl) return Promise.resolve(null);
+	return joinCluster({
+		databaseUrl: config.databaseUrl,
+		internalUrl: config.cluster.internalUrl,
+		secret: config.cluster.secret,
+		redisUrl: config.cluster.redisUrl,
+		db,
+		log
+	});
 }
