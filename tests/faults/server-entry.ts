@@ -39,6 +39,8 @@ export interface ServerStats extends ServerReply {
 	rss: number;
 	/** Resources keeping the event loop alive (sockets, timers, servers). */
 	handles: number;
+	/** The same by kind (`TCPSocketWrap`, `Timeout`, …). */
+	handleKinds: Record<string, number>;
 	rooms: number;
 	connections: number;
 	sockets: number;
@@ -146,6 +148,14 @@ async function answer(command: ServerCommand): Promise<Record<string, unknown>> 
 				heapUsed: memory.heapUsed,
 				rss: memory.rss,
 				handles: process.getActiveResourcesInfo().length,
+				handleKinds: Object.fromEntries(
+					Object.entries(
+						process.getActiveResourcesInfo().reduce<Record<string, number>>((kinds, kind) => {
+							kinds[kind] = (kinds[kind] ?? 0) + 1;
+							return kinds;
+						}, {})
+					).sort()
+				),
 				rooms: stats.rooms,
 				connections: stats.connections,
 				sockets: stats.sockets,

@@ -100,7 +100,10 @@ export async function openDatabase(options: DatabaseOptions = {}): Promise<Datab
 			backoff: reconnectDelaySeconds,
 			// A server that does not answer at all (a network partition) fails queries after 10 s
 			// instead of the default 30 s, so commands fail clearly while it lasts.
-			connect_timeout: 10
+			connect_timeout: 10,
+			// Connections opened for a busy moment are closed after half a minute idle: several
+			// processes on one server keep only what they use.
+			idle_timeout: 30
 		});
 		const db = drizzle({ client: sql, schema });
 		return {
