@@ -7,15 +7,20 @@ import { connect, createServer } from 'node:net';
 /**
  * Listens on `port` (0: a free one) and spreads connections over `backends`
  * (`{ host, port }`), skipping one that refuses. Resolves with the port and `close()`.
+ *
+ * @param {{ port: number, host?: string, backends: { host: string, port: number }[] }} options
+ * @returns {Promise<{ port: number, close(): Promise<void> }>}
  */
 export function startBalancer({ port, host = '127.0.0.1', backends }) {
 	let next = 0;
+	/** @type {Set<import('node:net').Socket>} */
 	const open = new Set();
 	const server = createServer((client) => {
 		open.add(client);
 		client.once('close', () => open.delete(client));
 		client.on('error', () => client.destroy());
 		client.pause();
+		/** @param {number} tries */
 		const attempt = (tries) => {
 			if (tries >= backends.length) return client.destroy();
 			const backend = backends[next++ % backends.length];
