@@ -59,7 +59,14 @@ async function world() {
 		},
 		async decision(
 			clientId: string,
-			d: { from: string; to?: string | null; frame: number; period: FramePeriod }
+			d: {
+				from: string;
+				to?: string | null;
+				frame: number;
+				period: FramePeriod;
+				createdAt?: Date;
+				id?: string;
+			}
 		) {
 			await db.insert(schema.decision).values({
 				organisationId: org.id,
@@ -67,7 +74,9 @@ async function world() {
 				validFrom: d.from,
 				validTo: d.to ?? null,
 				frameMinutes: d.frame,
-				framePeriod: d.period
+				framePeriod: d.period,
+				...(d.createdAt ? { createdAt: d.createdAt } : {}),
+				...(d.id ? { id: d.id } : {})
 			});
 		},
 		/** Records time; `createdAt` orders corrections of the same entry. */
@@ -331,6 +340,56 @@ describe('frameReport', () => {
 		const rows = await frameReport(db, { teamId: w.teamId, period: NOV });
 
 		expect(rows.map((r) => [r.period, r.frameMinutes])).toEqual([['2026-11', 480]]);
+	});
+
+	it('of two decisions from the same day, the one recorded later gives the frame; at the same instant the greater id', async () => {
+		const w = await world();
+		const kalle = await w.client('Kalle');
+		const lisa = await w.client('Lisa');
+		const at = (ms: number) => new Date(Date.parse('2026-10-20T10:00:00Z') + ms);
+		// The later one is written first, so the order of the rows decides nothing.
+		await w.decision(kalle, { from: '2026-11-01', frame: 300, period: 'month', createdAt: at(2) });
+		await w.decision(kalle, { from: '2026-11-01', frame: 200, period: 'month', createdAt: at(1) });
+		const ids = ['ffffffff-0000-4000-8000-000000000000', '00000000-0000-4000-8000-000000000000'];
+		for (const [i, id] of ids.entries()) {
+			await w.decision(lisa, {
+				from: '2026-11-01',
+				frame: [400, 100][i],
+				period: 'month',
+				createdAt: at(0),
+				id
+			});
+		}
+
+		const rows = await frameReport(db, { teamId: w.teamId, period: NOV });
+
+		expect(rows.map((r) => [r.name, r.frameMinutes])).toEqual([
+			['Kalle', 300],
+			['Lisa', 400]
+		]);
+	});
+
+	it('a decision changing kind inside the period gives the weeks of the weekly one and the month of the monthly one', async () => {
+		const w = await world();
+		const jenny = await w.client('Jenny');
+		await w.decision(jenny, { from: '2026-01-01', to: '2026-11-15', frame: 120, period: 'week' });
+		await w.decision(jenny, { from: '2026-11-16', frame: 600, period: 'month' });
+		await w.time(jenny, '2026-11-04', 30); // W45
+		await w.time(jenny, '2026-11-20', 45); // W47, under the monthly decision
+		await w.visit(jenny, '2026-11-12', 20); // W46
+		await w.visit(jenny, '2026-11-26', 25); // W48
+
+		for (const usage of ['summary', 'entries'] as const) {
+			const rows = await frameReport(db, { teamId: w.teamId, period: NOV, usage });
+
+			// Whole periods: the month counts all of November, the weeks their own days.
+			expect(rows.map((r) => [r.period, r.frameMinutes, r.usedMinutes, r.plannedMinutes])).toEqual([
+				['2026-W44', 120, 0, 0],
+				['2026-11', 600, 75, 45],
+				['2026-W45', 120, 30, 0],
+				['2026-W46', 120, 0, 20]
+			]);
+		}
 	});
 
 	it('reports a whole unit, or chosen clients, and refuses an unscoped query', async () => {

@@ -10,10 +10,10 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import { periodsOverlapping } from '../../domain/periods';
-import type { FramePeriodRange, IsoDate } from '../../domain/types';
+import type { FramePeriod, FramePeriodRange, IsoDate } from '../../domain/types';
 import type { Db } from '../db/client';
 import { decisionInForceAs } from './decision-versions';
-import { rowsOf } from '../db/rows';
+import { rowsOf, valuesOf } from '../db/rows';
 
 export interface FrameReportRow {
 	clientId: string;
@@ -104,10 +104,15 @@ export interface FramePeriodRow {
  * and services (from the same source as the used minutes). A client's rows come together, its
  * periods in calendar order; clients in no particular order.
  *
- * Three independent statements, run side by side and joined here by (client, period): the
- * decisions in force, used minutes and planned minutes. From the per-period summaries each is a
- * plain read of one row per client and period (U8), so a unit of thousands of clients costs no
- * more than its rows, whatever the planner guesses of how many periods a decision spans.
+ * Two statements, run side by side and joined here by (client, period): the decisions in force,
+ * and the used and planned figures of the periods (for the raw sums three, used and planned
+ * apart). From the per-period summaries the figures are a plain read of one row per client and
+ * period (U8), so a unit of thousands of clients costs no more than its rows, whatever the
+ * planner guesses of how many periods a decision spans. In a unit's month reading the rows in
+ * Node took longer than PostgreSQL took to find them, so they are few and plain: used and
+ * planned come joined side by side, only for periods of a kind the client has a decision of (a
+ * weekly frame asked for a month wants the weeks, not the month), and both statements answer
+ * arrays rather than objects.
  */
 export async function framePeriodRows(db: Db, query: FrameReportQuery): Promise<FramePeriodRow[]> {
 	const { teamId, unitId, clientIds } = query;
@@ -133,77 +138,90 @@ export async function framePeriodRows(db: Db, query: FrameReportQuery): Promise<
 	}
 	const inScope = sql`select c.id from client c join team t on t.id = c.team_id
 		where c.active ${sql.join(scope, sql` `)}`;
-	const keys = sql`string_to_array(${periods.map((p) => p.key).join(',')}::text, ',')`;
+	// The decisions read: in force, overlapping the asked period, of active clients in scope.
+	const decisions = sql`decision d
+		join client c on c.id = d.client_id
+		join team t on t.id = c.team_id
+		where c.active ${sql.join(scope, sql` `)}
+			and ${decisionInForceAs('d')}
+			and d.valid_from <= ${end}::date
+			and (d.valid_to is null or d.valid_to >= ${start}::date)`;
 	const raw = query.usage === 'entries';
 
-	const [decisions, used, planned] = await Promise.all([
-		db.execute(sql`
-			select d.id, c.id as "clientId", c.name, c.contact_person_id as "contactPersonId",
-				t.id as "teamId", t.name as "teamName", d.frame_period as "framePeriod",
-				d.frame_minutes as "frameMinutes", d.valid_from::text as "validFrom",
-				d.valid_to::text as "validTo",
-				to_char(d.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US') as "recordedAt"
-			from decision d
-			join client c on c.id = d.client_id
-			join team t on t.id = c.team_id
-			where c.active ${sql.join(scope, sql` `)}
-				and ${decisionInForceAs('d')}
-				and d.valid_from <= ${end}::date
-				and (d.valid_to is null or d.valid_to >= ${start}::date)`),
-		db.execute(raw ? usedFromEntries(inScope, periods) : usedFromSummary(inScope, keys)),
-		db.execute(raw ? plannedFromVisits(inScope, periods) : plannedFromSummary(inScope, keys))
+	const [decisionRows, ...figures] = await Promise.all([
+		// Columns 0–10, read by position below; 7, 10 and 9 rank decisions (RANK_COLUMNS).
+		valuesOf(
+			db,
+			sql`select c.id, c.name, c.contact_person_id, t.id, t.name, d.frame_period,
+					d.frame_minutes, d.valid_from::text, d.valid_to::text, d.id,
+					to_char(d.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US')
+				from ${decisions}`
+		),
+		...(raw
+			? // Two heavy sums: side by side rather than joined in one statement.
+				[usedFromEntries(inScope, periods), plannedFromVisits(inScope, periods)]
+			: [figuresFromSummaries(decisions, periods)]
+		).map((statement) => valuesOf(db, statement))
 	]);
 
 	// A client's frame in one period: of the decisions sharing it the latest (by validFrom, then
 	// recording) gives the frame, as on the board. Slots are kept per client in an array indexed
-	// like `periods` (calendar order), so joining the figures costs no string keys per row.
+	// like `periods` (calendar order), so joining the figures costs no string keys per row;
+	// beside them the decision rows that gave them.
 	const index = new Map(periods.map((p, i) => [p.key, i]));
 	const byClient = new Map<string, (FramePeriodRow | undefined)[]>();
-	const ranks = new Map<FramePeriodRow, DecisionRank>();
-	for (const d of rowsOf<DecisionRow>(decisions)) {
-		const rank: DecisionRank = [d.validFrom, d.recordedAt, d.id];
-		let slots = byClient.get(d.clientId);
+	const givenBy = new Map<string, unknown[][]>();
+	for (const d of decisionRows) {
+		const clientId = d[0] as string;
+		const framePeriod = d[5] as FramePeriod;
+		const validFrom = d[7] as IsoDate;
+		const validTo = d[8] as IsoDate | null;
+		let slots = byClient.get(clientId);
+		let given = slots && givenBy.get(clientId);
 		for (let i = 0; i < periods.length; i++) {
 			const p = periods[i];
-			if (p.kind !== d.framePeriod || d.validFrom > p.end) continue;
-			if (d.validTo !== null && d.validTo < p.start) continue;
-			if (!slots) byClient.set(d.clientId, (slots = new Array(periods.length)));
-			const current = slots[i];
-			if (current && !isLater(rank, ranks.get(current)!)) continue;
-			const slot: FramePeriodRow = {
-				clientId: d.clientId,
-				name: d.name,
-				teamId: d.teamId,
-				teamName: d.teamName,
-				contactPersonId: d.contactPersonId,
+			if (p.kind !== framePeriod || validFrom > p.end) continue;
+			if (validTo !== null && validTo < p.start) continue;
+			if (!slots || !given) {
+				byClient.set(clientId, (slots = new Array(periods.length)));
+				givenBy.set(clientId, (given = new Array(periods.length)));
+			} else if (slots[i] && !isLater(d, given[i])) continue;
+			given[i] = d;
+			slots[i] = {
+				clientId,
+				name: d[1] as string,
+				teamId: d[3] as string,
+				teamName: d[4] as string,
+				contactPersonId: d[2] as string | null,
 				period: p.key,
-				framePeriod: d.framePeriod,
+				framePeriod,
 				firstDay: p.start,
 				lastDay: p.end,
-				frameMinutes: Number(d.frameMinutes),
+				frameMinutes: Number(d[6]),
 				usedMinutes: 0,
 				plannedMinutes: 0,
 				declinedVisits: 0,
 				declinedServices: 0
 			};
-			slots[i] = slot;
-			ranks.set(slot, rank);
 		}
 	}
-	const slotOf = (clientId: string, period: string) => {
-		const i = index.get(period);
-		return i === undefined ? undefined : byClient.get(clientId)?.[i];
-	};
-	for (const u of rowsOf<UsedRow>(used)) {
-		const slot = slotOf(u.clientId, u.period);
-		if (!slot) continue;
-		slot.usedMinutes = Number(u.minutes);
-		slot.declinedVisits = Number(u.declinedVisits);
-		slot.declinedServices = Number(u.declinedServices);
-	}
-	for (const p of rowsOf<{ clientId: string; period: string; minutes: number }>(planned)) {
-		const slot = slotOf(p.clientId, p.period);
-		if (slot) slot.plannedMinutes = Number(p.minutes);
+	// Figures: client, period, used minutes, declined visits, declined services, planned
+	// minutes; the used or the planned side null where the period has none. The rows mostly come
+	// a period at a time, so the period's index is looked up once per run of them.
+	let runPeriod: unknown;
+	let at: number | undefined;
+	for (const set of figures) {
+		for (const f of set) {
+			if (f[1] !== runPeriod) at = index.get((runPeriod = f[1]) as string);
+			const slot = at === undefined ? undefined : byClient.get(f[0] as string)?.[at];
+			if (!slot) continue;
+			if (f[2] !== null) {
+				slot.usedMinutes = Number(f[2]);
+				slot.declinedVisits = Number(f[3] ?? 0);
+				slot.declinedServices = Number(f[4] ?? 0);
+			}
+			if (f[5] !== null) slot.plannedMinutes = Number(f[5]);
+		}
 	}
 	const rows: FramePeriodRow[] = [];
 	for (const slots of byClient.values()) {
@@ -212,51 +230,37 @@ export async function framePeriodRows(db: Db, query: FrameReportQuery): Promise<
 	return rows;
 }
 
-interface DecisionRow {
-	id: string;
-	clientId: string;
-	name: string;
-	contactPersonId: string | null;
-	teamId: string;
-	teamName: string;
-	framePeriod: 'week' | 'month';
-	frameMinutes: number;
-	validFrom: IsoDate;
-	validTo: IsoDate | null;
-	/** When it was recorded, to the microsecond, sortable as text. */
-	recordedAt: string;
+/** Columns of a decision row that rank it: validFrom, recording instant (sortable text), id. */
+const RANK_COLUMNS = [7, 10, 9];
+
+/** Whether decision row `a` is later than `b`: the later decision gives the frame. */
+function isLater(a: unknown[], b: unknown[]): boolean {
+	for (const column of RANK_COLUMNS) {
+		if (a[column] !== b[column]) return (a[column] as string) > (b[column] as string);
+	}
+	return false;
 }
 
-interface UsedRow {
-	clientId: string;
-	period: string;
-	minutes: number;
-	declinedVisits: number;
-	declinedServices: number;
-}
-
-/** validFrom, recording instant, id: the later decision gives the frame. */
-type DecisionRank = [IsoDate, string, string];
-
-function isLater(a: DecisionRank, b: DecisionRank): boolean {
-	if (a[0] !== b[0]) return a[0] > b[0];
-	if (a[1] !== b[1]) return a[1] > b[1];
-	return a[2] > b[2];
-}
-
-function usedFromSummary(inScope: SQL, keys: SQL): SQL {
+/**
+ * The used and planned figures of the asked periods from the per-period summaries, side by side
+ * (client, period, used minutes, declined visits, declined services, planned minutes; a side
+ * null where its summary has no row, and declines null for none), for the clients with a
+ * decision of the period's kind among `decisions` (a `from … where` over `decision d`).
+ */
+function figuresFromSummaries(decisions: SQL, periods: FramePeriodRange[]): SQL {
+	const keys = sql`string_to_array(${periods.map((p) => p.key).join(',')}::text, ',')`;
+	// Both summaries are read in (period, client) order and joined as they come; a week's key
+	// has a W (`YYYY-Www`), a month's does not (`YYYY-MM`).
 	return sql`
-		select u.client_id as "clientId", u.period, u.used_minutes as minutes,
-			u.declined_visits as "declinedVisits", u.declined_services as "declinedServices"
-		from client_period_usage u
-		where u.period = any(${keys}) and u.client_id in (${inScope})`;
-}
-
-function plannedFromSummary(inScope: SQL, keys: SQL): SQL {
-	return sql`
-		select s.client_id as "clientId", s.period, s.planned_minutes as minutes
-		from client_period_planned s
-		where s.period = any(${keys}) and s.client_id in (${inScope})`;
+		with framed as materialized (select d.client_id, d.frame_period from ${decisions})
+		select client_id, period, u.used_minutes, nullif(u.declined_visits, 0),
+			nullif(u.declined_services, 0), p.planned_minutes
+		from (select client_id, period, used_minutes, declined_visits, declined_services
+			from client_period_usage where period = any(${keys})) u
+		full join (select client_id, period, planned_minutes
+			from client_period_planned where period = any(${keys})) p using (client_id, period)
+		where (client_id, case when period like '%W%' then 'week' else 'month' end)
+			in (select client_id, frame_period from framed)`;
 }
 
 /**
@@ -282,13 +286,15 @@ function probes(inScope: SQL, periods: FramePeriodRange[]): SQL {
 
 /**
  * The raw computation the usage summary must equal: effective entries summed on the spot,
- * client by client through the (client, date) index.
+ * client by client through the (client, date) index. In the columns of `figuresFromSummaries`,
+ * the planned side null.
  */
 function usedFromEntries(inScope: SQL, periods: FramePeriodRange[]): SQL {
 	return sql`
-		select te.client_id as "clientId", probe.key as period, sum(te.minutes)::int as minutes,
-			(count(*) filter (where te.outcome = 'declined'))::int as "declinedVisits",
-			coalesce(sum(cardinality(te.declined_services)), 0)::int as "declinedServices"
+		select te.client_id, probe.key as period, sum(te.minutes)::int as minutes,
+			(count(*) filter (where te.outcome = 'declined'))::int as declined_visits,
+			coalesce(sum(cardinality(te.declined_services)), 0)::int as declined_services,
+			null as planned
 		from ${probes(inScope, periods)}
 		join time_entry te
 			on te.client_id = probe.id and te.date between probe.first_day and probe.last_day
@@ -296,10 +302,14 @@ function usedFromEntries(inScope: SQL, periods: FramePeriodRange[]): SQL {
 		group by te.client_id, probe.key`;
 }
 
-/** The raw computation the planned summary must equal: visits that hold their estimate (F4). */
+/**
+ * The raw computation the planned summary must equal: visits that hold their estimate (F4). In
+ * the columns of `figuresFromSummaries`, the used side null.
+ */
 function plannedFromVisits(inScope: SQL, periods: FramePeriodRange[]): SQL {
 	return sql`
-		select pv.client_id as "clientId", probe.key as period, sum(pv.minutes)::int as minutes
+		select pv.client_id, probe.key as period, null::int as used, null as declined_visits,
+			null as declined_services, sum(pv.minutes)::int as minutes
 		from ${probes(inScope, periods)}
 		join planned_visit pv
 			on pv.client_id = probe.id and pv.date between probe.first_day and probe.last_day

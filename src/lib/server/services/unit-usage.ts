@@ -1,9 +1,9 @@
 /**
  * The unit overview of the manager's follow-up: per team and per client, granted, used,
  * planned, left and projected frame time for a week or a month, with the flags of U4–U7.
- * One statement over the relational side (`framePeriodRows`: used minutes from the per-period
- * summary, planned from the boards' projection), then plain arithmetic per row — a unit of
- * thousands of clients is one round trip.
+ * The relational side is `framePeriodRows` (the decisions in force, and used and planned
+ * minutes from the per-period summaries: two statements side by side), then plain arithmetic
+ * per row — a unit of thousands of clients is one round trip.
  */
 import { eq } from 'drizzle-orm';
 import {
@@ -101,6 +101,9 @@ export async function unitUsage(
 	const byClient = new Map<string, ClientUsage>();
 	// A handful of periods shared by thousands of rows: their clocks are reckoned once.
 	const clocks = new Map<string, PeriodClock>();
+	// The flags of each client's periods as a set of bits (FLAG_BITS), merged once per client.
+	const flagBits = new Map<ClientUsage, number>();
+	let client: ClientUsage | undefined;
 	// A client's rows come together, its periods in calendar order (`framePeriodRows`).
 	for (const row of rows) {
 		let clock = clocks.get(row.period);
@@ -120,19 +123,27 @@ export async function unitUsage(
 			toleranceMinutes,
 			clock
 		});
-		let client = byClient.get(row.clientId);
-		if (!client) {
-			client = {
-				clientId: row.clientId,
-				name: row.name,
-				teamId: row.teamId,
-				teamName: row.teamName,
-				framePeriod: row.framePeriod,
-				periods: [],
-				flags: [],
-				...zero()
-			};
-			byClient.set(row.clientId, client);
+		if (client?.clientId !== row.clientId) {
+			client = byClient.get(row.clientId);
+			if (!client) {
+				client = {
+					clientId: row.clientId,
+					name: row.name,
+					teamId: row.teamId,
+					teamName: row.teamName,
+					framePeriod: row.framePeriod,
+					periods: [],
+					flags: [],
+					frameMinutes: 0,
+					usedMinutes: 0,
+					plannedMinutes: 0,
+					leftMinutes: 0,
+					projectedMinutes: 0,
+					declinedVisits: 0,
+					declinedServices: 0
+				};
+				byClient.set(row.clientId, client);
+			}
 		}
 		client.framePeriod = row.framePeriod;
 		client.periods.push({
@@ -146,6 +157,11 @@ export async function unitUsage(
 			projectedMinutes: usage.projectedMinutes,
 			flags: usage.flags
 		});
+		if (usage.flags.length > 0) {
+			let bits = flagBits.get(client) ?? 0;
+			for (const flag of usage.flags) bits |= FLAG_BITS[flag];
+			flagBits.set(client, bits);
+		}
 		client.frameMinutes += row.frameMinutes;
 		client.usedMinutes += row.usedMinutes;
 		client.plannedMinutes += row.plannedMinutes;
@@ -154,32 +170,52 @@ export async function unitUsage(
 		client.declinedVisits += row.declinedVisits;
 		client.declinedServices += row.declinedServices;
 	}
+	// Clients share a handful of combinations of flags: each is merged once, and every client
+	// gets its own copy.
+	const merged = new Map<number, UsageFlag[]>();
+	for (const [flagged, bits] of flagBits) {
+		let flags = merged.get(bits);
+		if (!flags) {
+			flags = mergeFlags(flagged.periods.map((p) => p.flags));
+			merged.set(bits, flags);
+		}
+		flagged.flags = [...flags];
+	}
 	const clients = [...byClient.values()].sort(
 		(a, b) => collator.compare(a.name, b.name) || (a.clientId < b.clientId ? -1 : 1)
 	);
-	for (const client of clients) client.flags = mergeFlags(client.periods.map((p) => p.flags));
 
 	const byTeam = new Map<string, TeamUsage>();
 	const total = { clients: 0, flagged: noFlags(), ...zero() };
-	for (const client of clients) {
-		const team = byTeam.get(client.teamId) ?? {
-			teamId: client.teamId,
-			teamName: client.teamName,
-			clients: 0,
-			flagged: noFlags(),
-			...zero()
-		};
-		for (const level of [team, total]) {
-			add(level, client);
-			level.clients += 1;
-			for (const flag of client.flags) level.flagged[flag] += 1;
+	for (const c of clients) {
+		let team = byTeam.get(c.teamId);
+		if (!team) {
+			team = { teamId: c.teamId, teamName: c.teamName, clients: 0, flagged: noFlags(), ...zero() };
+			byTeam.set(c.teamId, team);
 		}
-		byTeam.set(client.teamId, team);
+		count(team, c);
+		count(total, c);
 	}
 	const teams = [...byTeam.values()].sort(
 		(a, b) => collator.compare(a.teamName, b.teamName) || (a.teamId < b.teamId ? -1 : 1)
 	);
 	return { period: query.period, today: query.today, teams, clients, total };
+}
+
+/** One bit per flag, so a client's flags over its periods are gathered without arrays. */
+const FLAG_BITS = Object.fromEntries(USAGE_FLAGS.map((flag, i) => [flag, 1 << i])) as Record<
+	UsageFlag,
+	number
+>;
+
+/** Adds a client to the figures of its team or of the unit. */
+function count(
+	level: UsageFigures & { clients: number; flagged: Record<UsageFlag, number> },
+	client: ClientUsage
+): void {
+	add(level, client);
+	level.clients += 1;
+	for (const flag of client.flags) level.flagged[flag] += 1;
 }
 
 function zero(): UsageFigures {
