@@ -521,8 +521,18 @@ describe('the board logs its own changes', () => {
 				.select()
 				.from(auditLog)
 				.where(and(gt(auditLog.id, before), eq(auditLog.clientId, org.clients.home)));
-			const whats = rows.map((r) => (r.detail as { what: string }).what).sort();
-			expect(whats, who).toEqual(['time-entry', 'visit']);
+			const whats = rows.map((r) => (r.detail as { what: string }).what);
+			// The report once; the visit's changes (created, then done) at least once — changes by
+			// one person within a minute share a row while the board stays loaded.
+			expect(
+				whats.filter((w) => w === 'time-entry'),
+				who
+			).toHaveLength(1);
+			expect(whats.filter((w) => w === 'visit').length, who).toBeGreaterThanOrEqual(1);
+			expect(
+				whats.filter((w) => w !== 'visit' && w !== 'time-entry'),
+				who
+			).toEqual([]);
 			for (const logged of rows) {
 				expect(logged).toMatchObject({
 					action: 'change',
