@@ -63,6 +63,8 @@ describe('the realtime board', () => {
 		await eventually(() => visitOf(phone, id)?.minutes === 30, 5000, 'visit on the phone');
 		setMinutes(phone.doc, id, 45);
 		await eventually(() => visitOf(tablet, id)?.minutes === 45, 5000, 'edit on the tablet');
+		// The projection row is committed just after the change is relayed.
+		await suite.realtime.writer.flush();
 		const [row] = await suite.db.select().from(plannedVisit).where(eq(plannedVisit.id, id));
 		expect(row).toMatchObject({
 			room: suite.world.room,

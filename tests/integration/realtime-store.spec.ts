@@ -229,6 +229,33 @@ describe.each(harnesses)('board store contract: %s', (kind, make) => {
 		]);
 		expect(await h.projection(id)).toBeUndefined();
 	});
+
+	it('reads a board’s projection rows and those of given visits on other boards', async () => {
+		const { store } = make();
+		const [here, elsewhere, other] = [0, 1, 2].map(() => crypto.randomUUID());
+		await store.append([
+			{
+				room: room('07'),
+				updates: [],
+				upserts: [row({ id: here, room: room('07'), minutes: 45 })],
+				removals: [],
+				audit: []
+			},
+			{
+				room: room('08'),
+				updates: [],
+				upserts: [row({ id: elsewhere, room: room('08') }), row({ id: other, room: room('08') })],
+				removals: [],
+				audit: []
+			}
+		]);
+		const rows = await store.projectionRows(room('07'), [elsewhere]);
+		expect(rows.map((r) => r.id).sort()).toEqual([here, elsewhere].sort());
+		expect(rows.find((r) => r.id === here)).toEqual(
+			row({ id: here, room: room('07'), minutes: 45 })
+		);
+		expect((await store.projectionRows(room('09'), [])).length).toBe(0);
+	});
 });
 
 describe('the database board store', () => {

@@ -1,14 +1,20 @@
 /**
  * The board store on PostgreSQL (or the embedded PGlite) through Drizzle. Each `append` is
- * one transaction with PostgreSQL's default synchronous commit: when it resolves, the updates,
- * their projection rows and audit rows are on disk together.
+ * one transaction with PostgreSQL's default synchronous commit: when it resolves, what its
+ * writes hold (updates, projection rows, audit rows) is on disk together.
  */
 import { promisify } from 'node:util';
 import { deflateRaw, inflateRaw } from 'node:zlib';
-import { and, asc, eq, inArray, lte, ne, sql, type SQL } from 'drizzle-orm';
+import { and, asc, eq, getTableColumns, inArray, lte, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../db/client';
 import { auditLog, boardSnapshot, boardUpdate, plannedVisit } from '../db/schema';
-import { EMPTY_BOARD, type BoardStore, type BoardWrite, type StoredBoard } from './board-store';
+import {
+	EMPTY_BOARD,
+	type BoardStore,
+	type BoardWrite,
+	type PlannedVisitRow,
+	type StoredBoard
+} from './board-store';
 import { rowsOf } from '../db/rows';
 import { parseBoardRoom } from '$lib/board/schema';
 import type { BoardFence } from '../cluster/ownership';
@@ -230,6 +236,18 @@ export class PostgresBoardStore implements BoardStore {
 			.insert(boardSnapshot)
 			.values({ room, data: EMPTY_BOARD, upToId: 0, updatedAt: new Date() })
 			.onConflictDoNothing({ target: boardSnapshot.room });
+	}
+
+	async projectionRows(room: string, ids: string[]): Promise<PlannedVisitRow[]> {
+		const { updatedAt: _updatedAt, ...columns } = getTableColumns(plannedVisit);
+		const rows = await this.db
+			.select(columns)
+			.from(plannedVisit)
+			.where(
+				or(eq(plannedVisit.room, room), ids.length > 0 ? inArray(plannedVisit.id, ids) : undefined)
+			);
+		// Day parts and statuses are stored as text; only these writes put them there.
+		return rows as PlannedVisitRow[];
 	}
 
 	async visitsElsewhere(room: string, ids: string[]): Promise<Map<string, string>> {

@@ -1,8 +1,9 @@
 /**
  * Where board docs live between server processes (DESIGN.md §6): an append-only log of Yjs
  * updates per room, compacted now and then into a snapshot, plus the relational projection
- * of planned visits and the audit rows of each change, written in the same transaction as
- * the updates they describe. The in-memory store here and the Drizzle store in
+ * of planned visits and the audit rows of each change. The updates and audit rows of a write
+ * are committed together; its projection rows in a commit of their own right after
+ * (`writer.ts`). The in-memory store here and the Drizzle store in
  * `board-store.postgres.ts` pass the same contract suite.
  */
 import type { DayPart, IsoDate, VisitStatus } from '$lib/domain/types';
@@ -68,6 +69,8 @@ export interface BoardStore {
 	compact(room: string, data: Uint8Array, upToId: number): Promise<void>;
 	/** Projection rows of `ids` that belong to another room than `room` (ids reused elsewhere). */
 	visitsElsewhere(room: string, ids: string[]): Promise<Map<string, string>>;
+	/** The projection rows of `room`, and those of `ids` (UUIDs) on whatever board they are. */
+	projectionRows(room: string, ids: string[]): Promise<PlannedVisitRow[]>;
 	/** True when the room has ever stored anything: a snapshot or an update. */
 	exists(room: string): Promise<boolean>;
 	/** Makes the room exist (as an empty board) if it does not yet; what it holds is kept. */
@@ -150,6 +153,14 @@ export class MemoryBoardStore implements BoardStore {
 			if (row && row.room !== room) result.set(id, row.room);
 		}
 		return result;
+	}
+
+	async projectionRows(room: string, ids: string[]): Promise<PlannedVisitRow[]> {
+		await Promise.resolve();
+		const wanted = new Set(ids);
+		return [...this.projection.values()]
+			.filter((row) => row.room === room || wanted.has(row.id))
+			.map((row) => ({ ...row, services: [...row.services], assignees: [...row.assignees] }));
 	}
 
 	async exists(room: string): Promise<boolean> {

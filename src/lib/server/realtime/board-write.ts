@@ -65,7 +65,7 @@ export class BoardWriteBuilder {
 	}
 }
 
-function projectionRow(ctx: TeamContext, room: string, v: BoardVisit): PlannedVisitRow {
+export function projectionRow(ctx: TeamContext, room: string, v: BoardVisit): PlannedVisitRow {
 	return {
 		id: v.id,
 		organisationId: ctx.organisationId,

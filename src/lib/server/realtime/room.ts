@@ -40,7 +40,8 @@ import { NotOwnerError } from '../cluster/ownership';
 import { LayoutGuard, type LimitRefusal } from './layout-guard';
 import type { Samples } from './samples';
 import { checkIncomingUpdate } from './update-check';
-import type { BoardWriter } from './writer';
+import type { BoardWriter, Written } from './writer';
+import { repairProjection } from './projection-repair';
 import {
 	awarenessMessage,
 	MalformedMessage,
@@ -151,6 +152,8 @@ export class Room {
 	private readonly writes: BoardWriteBuilder;
 	/** Commands in flight that keep the room from unloading. */
 	private holds = 0;
+	/** The projection commit of the room's last write (they complete in order). */
+	private projected: Promise<void> = Promise.resolve();
 	/** Figures for the benchmark and tests. */
 	readonly stats = { updates: 0, refused: 0, verdicts: 0 };
 
@@ -268,6 +271,7 @@ export class Room {
 			hardBytes: this.host.options.boardHardBytes
 		});
 		const ctx = await this.context();
+		await repairProjection(this.host, this.name, ctx, this.authority.accepted);
 		this.mirrorAbsences(ctx);
 		this.state = 'open';
 		this.scheduleIdleCheck();
@@ -431,11 +435,11 @@ export class Room {
 
 		const updates = [applied.update, settled.compensation].filter((u): u is Uint8Array => !!u);
 		const write = this.writes.build(ctx, updates, settled.changed, before, conn.actor, settled);
-		const commit = this.commit(write);
+		const written = this.commit(write);
 		const framesFor = changedFrameClients(settled.changed, before);
 		const judgedAt = performance.now();
 		this.host.timings.judge.add(judgedAt - receivedAt);
-		void this.afterCommits(commit, () => {
+		const relayed = this.afterCommits(written.committed, () => {
 			this.host.timings.relay.add(performance.now() - receivedAt);
 			const toPeers =
 				applied.update && settled.compensation
@@ -453,8 +457,9 @@ export class Room {
 				this.host.events.verdicts(this, conn.actor, settled, ctx);
 			}
 			if (layout.refusals.length > 0) this.host.events.refusals(this, conn.actor, layout.refusals);
-			if (framesFor.length > 0) this.host.events.framesChanged(this, framesFor);
 		});
+		// A failure has failed the room already.
+		this.afterProjection(relayed, written, framesFor).catch(() => {});
 	}
 
 	/**
@@ -469,14 +474,13 @@ export class Room {
 		const { update, changed, before } = this.authority.change(fn);
 		if (!update) return { changed, committed: Promise.resolve() };
 		const write = this.writes.build(ctx, [update], changed, before, actor, null);
-		const commit = this.commit(write);
+		const written = this.commit(write);
 		const framesFor = changedFrameClients(changed, before);
-		const committed = this.afterCommits(commit, () => {
+		const relayed = this.afterCommits(written.committed, () => {
 			const message = updateMessage(update);
 			for (const peer of this.connections) peer.send(message, this.maxBuffered);
-			if (framesFor.length > 0) this.host.events.framesChanged(this, framesFor);
 		});
-		return { changed, committed };
+		return { changed, committed: this.afterProjection(relayed, written, framesFor) };
 	}
 
 	/** Runs `fn` in the room's queue with a fresh context; the room stays loaded meanwhile. */
@@ -556,11 +560,34 @@ export class Room {
 	}
 
 	/** Hands a write to the group commit and counts what it adds to the log and the doc. */
-	private commit(write: BoardWrite): Promise<number> {
+	private commit(write: BoardWrite): Written {
 		const bytes = write.updates.reduce((sum, u) => sum + u.byteLength, 0);
 		this.bytesSinceCompaction += bytes;
 		this.size.grew(bytes);
-		return this.host.writer.write(write);
+		const written = this.host.writer.write(write);
+		this.projected = written.projected;
+		return written;
+	}
+
+	/**
+	 * Once the change is relayed and its projection committed, sends the frame figures it
+	 * moved, so a device never sees figures the reports do not have yet.
+	 */
+	private async afterProjection(
+		relayed: Promise<void>,
+		written: Written,
+		framesFor: string[]
+	): Promise<void> {
+		await relayed;
+		try {
+			await written.projected;
+		} catch (error) {
+			this.fail(error);
+			throw error;
+		}
+		if (framesFor.length > 0 && this.state !== 'closed') {
+			this.host.events.framesChanged(this, framesFor);
+		}
 	}
 
 	/**
@@ -650,6 +677,7 @@ export class Room {
 		try {
 			await this.tasks;
 			await this.sends;
+			await this.projected.catch(() => {});
 			await this.compact();
 		} finally {
 			this.finish();

@@ -2,21 +2,63 @@
  * Group commit for board writes (DESIGN.md §6): every accepted change is committed before it
  * is relayed, and the changes that arrive while one transaction is in flight share the next
  * one. Latency stays one commit when the server is quiet; throughput grows with load.
+ *
+ * A write is committed in two steps. Its Yjs updates and audit rows come first: they are what
+ * a peer may see and what the log must show, so the relay waits for them. Its projection rows
+ * (`planned_visit`, whose triggers keep the reports' summaries) follow in a projection commit
+ * of their own that runs beside the next board commit and takes every visit changed meanwhile
+ * once, with its last state. Whatever needs the projection — frame figures, a command's
+ * answer, a board unloading — waits for `projected`; a board that loads puts right any row a
+ * crash between the two steps left behind (`projection-repair.ts`).
  */
-import type { BoardStore, BoardWrite } from './board-store';
+import type { BoardStore, BoardWrite, PlannedVisitRow } from './board-store';
 import { Samples } from './samples';
+
+/** The two steps of one write. */
+export interface Written {
+	/** The id of the write's last update (0 without one), once its updates are durable. */
+	committed: Promise<number>;
+	/** Once its projection rows are committed too (never before `committed`). */
+	projected: Promise<void>;
+}
 
 interface Pending {
 	write: BoardWrite;
 	resolve(id: number): void;
 	reject(error: unknown): void;
+	project: Waiter;
+}
+
+interface Waiter {
+	room: string;
+	resolve(): void;
+	reject(error: unknown): void;
+}
+
+/**
+ * What the next projection commit does to one visit's row, in this order: write it (its last
+ * state), then remove it from these boards if it is still there (one statement per board).
+ */
+interface Projected {
+	upsert: PlannedVisitRow | null;
+	removals: string[];
 }
 
 export class BoardWriter {
 	private queue: Pending[] = [];
 	private running: Promise<void> | null = null;
+	/** Per visit, the projection still to commit; a later change of a visit replaces it. */
+	private projections = new Map<string, Projected>();
+	private waiters: Waiter[] = [];
+	private projecting: Promise<void> | null = null;
 	/** Commits so far and writes per commit, for the benchmark and tests. */
-	readonly stats = { commits: 0, writes: 0, commitMs: new Samples() };
+	readonly stats = {
+		commits: 0,
+		writes: 0,
+		commitMs: new Samples(),
+		projectionCommits: 0,
+		projectionMs: new Samples()
+	};
 
 	constructor(
 		private readonly store: BoardStore,
@@ -27,17 +69,26 @@ export class BoardWriter {
 		private readonly opts: { maxBatch?: number; maxBatchBytes?: number } = {}
 	) {}
 
-	/** Resolves with the id of the write's last update once it is committed. */
-	write(write: BoardWrite): Promise<number> {
-		return new Promise((resolve, reject) => {
-			this.queue.push({ write, resolve, reject });
+	write(write: BoardWrite): Written {
+		let project!: Waiter;
+		const projected = new Promise<void>((resolve, reject) => {
+			project = { room: write.room, resolve, reject };
+		});
+		// Nobody may wait for it (a failed commit already fails the room): not unhandled.
+		projected.catch(() => {});
+		const committed = new Promise<number>((resolve, reject) => {
+			this.queue.push({ write, resolve, reject, project });
 			this.running ??= this.drain();
 		});
+		return { committed, projected };
 	}
 
-	/** Resolves when everything written so far is committed (or failed). */
+	/** Resolves when everything written so far is committed, projections included (or failed). */
 	async flush(): Promise<void> {
-		while (this.running) await this.running;
+		while (this.running || this.projecting) {
+			await this.running;
+			await this.projecting;
+		}
 	}
 
 	/** How many queued writes the next commit takes: at least one. */
@@ -61,23 +112,105 @@ export class BoardWriter {
 			const batch = this.queue.splice(0, this.batchLength());
 			try {
 				const started = performance.now();
-				const ids = await this.store.append(batch.map((p) => p.write));
+				const ids = await this.store.append(batch.map((p) => durablePart(p.write)));
 				this.stats.commitMs.add(performance.now() - started);
 				this.stats.commits++;
 				this.stats.writes += batch.length;
-				batch.forEach((p, i) => p.resolve(ids[i]));
+				batch.forEach((p, i) => this.committed(p, ids[i]));
 			} catch {
 				// One bad write must not take the others down: retry them one by one.
 				for (const p of batch) {
 					try {
-						const [id] = await this.store.append([p.write]);
-						p.resolve(id);
+						const [id] = await this.store.append([durablePart(p.write)]);
+						this.committed(p, id);
 					} catch (single) {
 						p.reject(single);
+						p.project.reject(single);
 					}
 				}
 			}
 		}
 		this.running = null;
 	}
+
+	/** The write's updates are durable: hand its projection rows to the next projection commit. */
+	private committed(p: Pending, id: number): void {
+		const { room, upserts, removals } = p.write;
+		for (const row of upserts) this.projections.set(row.id, { upsert: row, removals: [] });
+		for (const id of removals) {
+			const pending = this.projections.get(id);
+			if (!pending) this.projections.set(id, { upsert: null, removals: [room] });
+			// Removing a row from a board it is not on changes nothing: a visit that moved to
+			// another board meanwhile keeps that board's row.
+			else if (pending.upsert && pending.upsert.room !== room) continue;
+			else if (!pending.removals.includes(room)) pending.removals.push(room);
+		}
+		this.waiters.push(p.project);
+		this.projecting ??= this.drainProjections();
+		p.resolve(id);
+	}
+
+	private async drainProjections(): Promise<void> {
+		// Never finish synchronously: `projecting` is assigned after this returns.
+		await Promise.resolve();
+		while (this.waiters.length > 0) {
+			const waiters = this.waiters;
+			const rounds = projectionRounds(this.projections);
+			this.waiters = [];
+			this.projections = new Map();
+			const failed = new Map<string, unknown>();
+			for (const writes of rounds) {
+				const started = performance.now();
+				try {
+					await this.store.append(writes.filter((w) => !failed.has(w.room)));
+					this.stats.projectionMs.add(performance.now() - started);
+					this.stats.projectionCommits++;
+				} catch {
+					// As for the updates: one board's failure must not fail the others.
+					for (const write of writes) {
+						if (failed.has(write.room)) continue;
+						try {
+							await this.store.append([write]);
+						} catch (error) {
+							failed.set(write.room, error);
+						}
+					}
+				}
+			}
+			for (const w of waiters) {
+				if (failed.has(w.room)) w.reject(failed.get(w.room));
+				else w.resolve();
+			}
+		}
+		this.projecting = null;
+	}
+}
+
+/** What the first step commits: the updates and the audit rows. */
+function durablePart(write: BoardWrite): BoardWrite {
+	return { ...write, upserts: [], removals: [] };
+}
+
+/**
+ * The pending projections as commits of one write per board, each touching a visit at most
+ * once: nearly always a single commit; a second one only for a visit written and removed, or
+ * removed from two boards, since the last.
+ */
+function projectionRounds(projections: Map<string, Projected>): BoardWrite[][] {
+	const rounds: Map<string, BoardWrite>[] = [];
+	const writeOf = (round: number, room: string) => {
+		const byRoom = (rounds[round] ??= new Map());
+		let write = byRoom.get(room);
+		if (!write) {
+			write = { room, updates: [], upserts: [], removals: [], audit: [] };
+			byRoom.set(room, write);
+		}
+		return write;
+	};
+	for (const [id, { upsert, removals }] of projections) {
+		let round = 0;
+		if (upsert) writeOf(round++, upsert.room).upserts.push(upsert);
+		for (const room of removals) writeOf(round++, room).removals.push(id);
+	}
+	return rounds.map((byRoom) => [...byRoom.values()]);
 }
