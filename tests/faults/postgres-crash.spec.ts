@@ -295,7 +295,9 @@ describe('PostgreSQL crash', () => {
 			);
 			const unanswered = phone.outcomes.filter((o) => o.outcome === 'no answer');
 
-			// The projection the frame checks read is in step with the board.
+			// The projection the frame checks read is in step with the board (the check first
+			// waits for the server's commits, the projection's included).
+			const check = await server.validate(room);
 			const projection = await handle.db
 				.select()
 				.from(plannedVisit)
@@ -307,7 +309,6 @@ describe('PostgreSQL crash', () => {
 					return !p || p.status !== v.status || p.minutes !== v.minutes || p.date !== v.date;
 				})
 				.map((v) => v.id);
-			const check = await server.validate(room);
 			const inDatabase = boardJson(await storedBoard(room));
 
 			console.log(

@@ -152,12 +152,15 @@ describe('server crash', () => {
 					`edits, ${received.size} updates received from other devices checked after the restarts, ` +
 					`updates lost ${lostTags.length}, ` +
 					`local edits lost ${editsLost.length}, ${check.visits} visits, ` +
-					`${check.violations.length} rule violations (seed ${SEED}${FULL ? ', full' : ''})`
+					`${check.violations.length} rule violations, ` +
+					`${check.projectionOutOfStep.length} projection rows out of step ` +
+					`(seed ${SEED}${FULL ? ', full' : ''})`
 			);
 			expect(lostTags).toEqual([]);
 			expect(editsLost).toEqual([]);
 			expect(boardJson(stored)).toBe(converged);
 			expect(check.violations).toEqual([]);
+			expect(check.projectionOutOfStep).toEqual([]);
 			// The devices really wrote, and really saw each other's work before the crashes.
 			expect(authored.length).toBeGreaterThan(DEVICES * KILLS);
 			expect(received.size).toBeGreaterThan(0);

@@ -174,7 +174,8 @@ async function answer(command: ServerCommand): Promise<Record<string, unknown>> 
 		case 'validate':
 			return realtime.rooms.withRoom(
 				command.room,
-				(room, ctx) => {
+				async (room, ctx) => {
+					await realtime.writer.flush();
 					const judge = room.judge(ctx);
 					const violations: string[] = [];
 					let visits = 0;
@@ -188,7 +189,30 @@ async function answer(command: ServerCommand): Promise<Record<string, unknown>> 
 							}
 						}
 					}
-					return { visits, violations };
+					// The projection the reports read says what the board says.
+					const ids = [...visitsMap(room.doc).keys()];
+					const rows = new Map(
+						(await realtime.rooms.store.projectionRows(room.name, ids)).map((r) => [r.id, r])
+					);
+					const projectionOutOfStep: string[] = [];
+					for (const v of room.authority.accepted.values()) {
+						const row = rows.get(v.id);
+						const same =
+							row &&
+							row.room === room.name &&
+							row.clientId === v.clientId &&
+							row.date === v.date &&
+							row.dayPart === v.dayPart &&
+							row.minutes === v.minutes &&
+							row.status === v.status;
+						if (!same) projectionOutOfStep.push(v.id);
+					}
+					for (const row of rows.values()) {
+						if (row.room === room.name && !room.authority.accepted.has(row.id)) {
+							projectionOutOfStep.push(row.id);
+						}
+					}
+					return { visits, violations, projectionOutOfStep };
 				},
 				{ freshContext: true }
 			);

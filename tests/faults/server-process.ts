@@ -169,7 +169,11 @@ export class ServerProcess {
 	}
 
 	/** Every rule violation on the board as the server judges it now. */
-	validate(room: string): Promise<ServerReply & { visits: number; violations: string[] }> {
+	validate(
+		room: string
+	): Promise<
+		ServerReply & { visits: number; violations: string[]; projectionOutOfStep: string[] }
+	> {
 		return this.ask({ cmd: 'validate', room });
 	}
 

@@ -16,8 +16,6 @@ import {
 	encodeAwarenessUpdate,
 	removeAwarenessStates
 } from 'y-protocols/awareness';
-import { decisionCovering, framePeriodOf, datesOfIsoWeek } from '$lib/domain/periods';
-import { frameFigures } from '$lib/domain/frame';
 import type { FramePeriodRange } from '$lib/domain/types';
 import { UUID_PATTERN, readAbsences, replaceAbsences, type BoardVisit } from '$lib/board';
 import type { FrameRow } from '$lib/realtime/protocol';
@@ -28,14 +26,8 @@ import { BoardSize, limitedJudge } from './board-limits';
 import type { BoardStore, BoardWrite } from './board-store';
 import { BoardWriteBuilder, changedFrameClients } from './board-write';
 import { YConnection, ownPresence, type ConnectionRates, type RateBudget } from './connection';
-import {
-	estimateOf,
-	inPeriod,
-	usedMinutes,
-	type TeamContext,
-	type TeamContextSource
-} from './context';
-import { createJudge } from './judge';
+import type { TeamContext, TeamContextSource } from './context';
+import { boardFrameRows, boardJudge, plannedOnBoard, type BoardFrameSource } from './room-frames';
 import { NotOwnerError } from '../cluster/ownership';
 import { LayoutGuard, type LimitRefusal } from './layout-guard';
 import type { Samples } from './samples';
@@ -480,7 +472,10 @@ export class Room {
 			const message = updateMessage(update);
 			for (const peer of this.connections) peer.send(message, this.maxBuffered);
 		});
-		return { changed, committed: this.afterProjection(relayed, written, framesFor) };
+		const committed = this.afterProjection(relayed, written, framesFor);
+		// A failure fails the room; a caller that does not wait must not crash the process.
+		committed.catch(() => {});
+		return { changed, committed };
 	}
 
 	/** Runs `fn` in the room's queue with a fresh context; the room stays loaded meanwhile. */
@@ -503,13 +498,7 @@ export class Room {
 
 	/** The rules, as this room applies them right now. */
 	judge(ctx: TeamContext): Judge {
-		return createJudge(
-			ctx,
-			this.week,
-			(clientId, period, excludeId) =>
-				this.plannedMinutes(ctx, clientId, period, excludeId) +
-				this.host.plannedElsewhere(ctx, this.name, clientId, period, excludeId)
-		);
+		return boardJudge(this.frames, ctx);
 	}
 
 	/** Estimates the client's visits on this board hold in `period` (planned, or done unreported). */
@@ -519,44 +508,22 @@ export class Room {
 		period: FramePeriodRange,
 		excludeId: string | null
 	): number {
-		let sum = 0;
-		for (const v of this.authority?.accepted.values() ?? []) {
-			if (v.clientId === clientId && v.id !== excludeId && inPeriod(v.date, period)) {
-				sum += estimateOf(ctx, v);
-			}
-		}
-		return sum;
+		return plannedOnBoard(this.frames, ctx, clientId, period, excludeId);
 	}
 
 	/** The client's frame figures for every frame period the board's week touches. */
 	frameRows(ctx: TeamContext, clientId: string): FrameRow[] {
-		const decisions = ctx.decisions.get(clientId) ?? [];
-		const periods = new Map<string, { period: FramePeriodRange; frameMinutes: number }>();
-		for (const date of datesOfIsoWeek(this.week)) {
-			const decision = decisionCovering(decisions, date);
-			if (!decision) continue;
-			const period = framePeriodOf(decision.framePeriod, date);
-			if (!periods.has(period.key))
-				periods.set(period.key, { period, frameMinutes: decision.frameMinutes });
-		}
-		return [...periods.values()].map(({ period, frameMinutes }) => {
-			const figures = frameFigures({
-				frameMinutes,
-				usedMinutes: usedMinutes(ctx, clientId, period),
-				plannedMinutes:
-					this.plannedMinutes(ctx, clientId, period, null) +
-					this.host.plannedElsewhere(ctx, this.name, clientId, period),
-				toleranceMinutes: ctx.toleranceMinutes
-			});
-			return {
-				clientId,
-				period: period.key,
-				frameMinutes,
-				usedMinutes: figures.usedMinutes,
-				plannedMinutes: figures.plannedMinutes,
-				leftMinutes: figures.leftMinutes
-			};
-		});
+		return boardFrameRows(this.frames, ctx, clientId);
+	}
+
+	/** What the frame figures need to know of this board. */
+	private get frames(): BoardFrameSource {
+		return {
+			name: this.name,
+			week: this.week,
+			visits: () => this.authority?.accepted.values() ?? [],
+			plannedElsewhere: (...args) => this.host.plannedElsewhere(...args)
+		};
 	}
 
 	/** Hands a write to the group commit and counts what it adds to the log and the doc. */
