@@ -87,11 +87,19 @@ export async function benchCluster(): Promise<void> {
 	const target = new URL(serverUrl);
 	target.pathname = `/${name}`;
 	const url = target.toString();
+	// Every phase starts from the same database: what the last one left vacuumed and
+	// checkpointed, so no phase pays for another's clean-up in its figures.
+	const maintenance = postgres(url, { max: 1, onnotice: () => {} });
+	const tidy = async () => {
+		await maintenance`vacuum analyze`;
+		await maintenance`checkpoint`.catch(() => {});
+	};
 	const servers: ServerProcess[] = [];
 	const { child, ready, ask } = forkClients();
 	const run = async (urls: string | string[], on: ServerProcess[] = []) => {
 		await ask({ cmd: 'connect', url: urls, boards, which: 'first' });
 		await ask({ cmd: 'connect', url: urls, boards, which: 'rest' });
+		await tidy();
 		await Promise.all(on.map((s) => s.resetStats()));
 		const reply = await ask<RunReply>({
 			cmd: 'run',
@@ -205,6 +213,7 @@ export async function benchCluster(): Promise<void> {
 	} finally {
 		child.kill();
 		await Promise.all(servers.map((s) => s.stop()));
+		await maintenance.end();
 		await admin.unsafe(`drop database if exists "${name}" with (force)`);
 		await admin.end();
 	}

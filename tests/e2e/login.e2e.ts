@@ -40,6 +40,42 @@ test('logging out ends the session', async ({ page }) => {
 	await expect(page).toHaveURL(/\/login/);
 });
 
+test('logging out goes on while another tab holds the reports open, and clears them after', async ({
+	page,
+	context
+}) => {
+	await logIn(page, 'bertil');
+	await expect(page.getByRole('heading', { level: 1 })).toContainText('Min dag');
+	// Another tab holds the device's reports database open and does not let go of it, so the
+	// browser holds back its deletion.
+	const other = await context.newPage();
+	await other.goto('/');
+	await other.evaluate(
+		() =>
+			new Promise<void>((resolve, reject) => {
+				const request = indexedDB.open('ramtavlan-outbox');
+				request.onsuccess = () => {
+					(window as unknown as { held: IDBDatabase }).held = request.result;
+					resolve();
+				};
+				request.onerror = () => reject(request.error);
+			})
+	);
+	await page.getByRole('button', { name: 'Logga ut' }).click();
+	await expect(page.getByText('Du är utloggad.')).toBeVisible({ timeout: 10_000 });
+	expect((await page.request.get('/api/me')).status()).toBe(401);
+	// Once the other tab lets go, the reports are gone from the device.
+	await other.evaluate(() => (window as unknown as { held: IDBDatabase }).held.close());
+	await expect
+		.poll(() =>
+			page.evaluate(async () =>
+				(await indexedDB.databases()).some((d) => d.name === 'ramtavlan-outbox')
+			)
+		)
+		.toBe(false);
+	await other.close();
+});
+
 test('the login page works on a phone and the board page shows the frames', async ({ browser }) => {
 	const context = await browser.newContext({
 		viewport: { width: 390, height: 844 },

@@ -69,6 +69,8 @@ export interface RealtimeOptions extends RoomOptions, ConnectionLimitOptions {
 	 * only when it exists (see NEW_BOARD_WEEKS). `null`: every week opens freely.
 	 */
 	newBoardWeeks: { past: number; future: number } | null;
+	/** Board commits in flight at once (`BoardWriter`'s lanes). */
+	commitLanes: number;
 }
 
 export const DEFAULT_OPTIONS: RealtimeOptions = {
@@ -98,7 +100,8 @@ export const DEFAULT_OPTIONS: RealtimeOptions = {
 	boardsPerUser: 12,
 	boardLoadBurst: 24,
 	boardLoadsPerMinute: 20,
-	newBoardWeeks: NEW_BOARD_WEEKS
+	newBoardWeeks: NEW_BOARD_WEEKS,
+	commitLanes: 1
 };
 
 export interface RealtimeDeps {
@@ -215,7 +218,7 @@ export function attachRealtime(httpServer: HttpServer, deps: RealtimeDeps): Real
 		deps.canAccessTeam ??
 		((user: SessionUser, teamId: string, start: string, end?: string) =>
 			canOpenBoard(deps.db, user, teamId, start, end));
-	const writer = new BoardWriter(store);
+	const writer = new BoardWriter(store, { lanes: options.commitLanes });
 	const rooms = new RoomManager(store, writer, contexts, log, options, cluster?.ownership);
 	const limits = new ConnectionLimits(options);
 	const today = deps.today ?? (() => todayIn());

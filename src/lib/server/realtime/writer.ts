@@ -46,7 +46,9 @@ interface Projected {
 
 export class BoardWriter {
 	private queue: Pending[] = [];
-	private running: Promise<void> | null = null;
+	/** Commits in flight, and the boards they write: a board has at most one in flight. */
+	private readonly lanes = new Set<Promise<void>>();
+	private readonly busy = new Set<string>();
 	/** Per visit, the projection still to commit; a later change of a visit replaces it. */
 	private projections = new Map<string, Projected>();
 	private waiters: Waiter[] = [];
@@ -66,7 +68,16 @@ export class BoardWriter {
 		 * Most writes, and bytes of updates, in one commit. Bounding the bytes keeps one board
 		 * that sends large changes from making a commit that every other board waits for.
 		 */
-		private readonly opts: { maxBatch?: number; maxBatchBytes?: number } = {}
+		private readonly opts: {
+			maxBatch?: number;
+			maxBatchBytes?: number;
+			/**
+			 * Commits in flight at once (1). With more, a change need not wait for the commit in
+			 * flight when it arrives — unless that commit holds its board's last change: a board's
+			 * changes commit one after the other, so the log never holds one without those before.
+			 */
+			lanes?: number;
+		} = {}
 	) {}
 
 	write(write: BoardWrite): Written {
@@ -78,38 +89,61 @@ export class BoardWriter {
 		projected.catch(() => {});
 		const committed = new Promise<number>((resolve, reject) => {
 			this.queue.push({ write, resolve, reject, project });
-			this.running ??= this.drain();
+			this.startLanes();
 		});
 		return { committed, projected };
 	}
 
 	/** Resolves when everything written so far is committed, projections included (or failed). */
 	async flush(): Promise<void> {
-		while (this.running || this.projecting) {
-			await this.running;
+		while (this.lanes.size > 0 || this.projecting) {
+			await Promise.all(this.lanes);
 			await this.projecting;
 		}
 	}
 
-	/** How many queued writes the next commit takes: at least one. */
-	private batchLength(): number {
+	private startLanes(): void {
+		const lanes = Math.max(1, this.opts.lanes ?? 1);
+		while (this.lanes.size < lanes && this.lanes.size < this.queue.length) {
+			const lane = this.lane();
+			this.lanes.add(lane);
+			void lane.finally(() => this.lanes.delete(lane));
+		}
+	}
+
+	/**
+	 * The queued writes the next commit takes, in order: at least one, none of a board whose
+	 * commit is in flight (nor any after such a write of the same board).
+	 */
+	private take(): Pending[] {
 		const maxBatch = this.opts.maxBatch ?? 500;
 		const maxBytes = this.opts.maxBatchBytes ?? 512 * 1024;
 		let bytes = 0;
-		let n = 0;
-		while (n < this.queue.length && n < maxBatch) {
-			for (const update of this.queue[n].write.updates) bytes += update.byteLength;
-			if (n > 0 && bytes > maxBytes) break;
-			n++;
+		const batch: Pending[] = [];
+		const held = new Set<string>();
+		const rest: Pending[] = [];
+		for (const p of this.queue) {
+			const room = p.write.room;
+			const size = p.write.updates.reduce((sum, u) => sum + u.byteLength, 0);
+			const full = batch.length >= maxBatch || (batch.length > 0 && bytes + size > maxBytes);
+			if (full || this.busy.has(room) || held.has(room)) {
+				held.add(room);
+				rest.push(p);
+			} else {
+				bytes += size;
+				batch.push(p);
+			}
 		}
-		return n;
+		this.queue = rest;
+		return batch;
 	}
 
-	private async drain(): Promise<void> {
+	private async lane(): Promise<void> {
 		// Let the writes of the current tick join the first batch.
 		await new Promise((resolve) => setImmediate(resolve));
-		while (this.queue.length > 0) {
-			const batch = this.queue.splice(0, this.batchLength());
+		for (let batch = this.take(); batch.length > 0; batch = this.take()) {
+			const rooms = new Set(batch.map((p) => p.write.room));
+			for (const room of rooms) this.busy.add(room);
 			try {
 				const started = performance.now();
 				const ids = await this.store.append(batch.map((p) => durablePart(p.write)));
@@ -128,9 +162,10 @@ export class BoardWriter {
 						p.project.reject(single);
 					}
 				}
+			} finally {
+				for (const room of rooms) this.busy.delete(room);
 			}
 		}
-		this.running = null;
 	}
 
 	/** The write's updates are durable: hand its projection rows to the next projection commit. */
