@@ -33,6 +33,8 @@ const BOARDS = Number(process.env.BENCH_BOARDS ?? 100);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const FLOOR_COMMITS = 300;
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
+/** Board commits in flight at once in the one-process phase (the server's default: 1). */
+const LANES = Math.max(1, Number(process.env.BENCH_COMMIT_LANES ?? 1));
 
 interface Latency {
 	count: number;
@@ -135,7 +137,10 @@ export async function benchCluster(): Promise<void> {
 		const floors: Latency[] = [];
 		for (let round = 1; round <= ROUNDS; round++) {
 			console.log(`Round ${round}/${ROUNDS}: one process, ${BOARDS * 6} devices, ${SECONDS} s …`);
-			const single = await ServerProcess.start({ env: { DATABASE_URL: url } });
+			const single = await ServerProcess.start({
+				env: { DATABASE_URL: url },
+				options: { commitLanes: LANES }
+			});
 			servers.push(single);
 			const one = await run(single.url, [single]);
 			await single.stop();

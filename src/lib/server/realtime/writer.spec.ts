@@ -54,6 +54,40 @@ class GatedStore extends MemoryBoardStore {
 	}
 }
 
+/** A store whose commits take as long as the next of `delays` says (ms), so they can overtake. */
+class SlowStore extends MemoryBoardStore {
+	/** Board commits in flight per board; the most seen for one board and for all. */
+	private readonly inFlight = new Map<string, number>();
+	mostInFlightPerBoard = 0;
+	mostInFlight = 0;
+
+	constructor(private readonly delays: number[]) {
+		super();
+	}
+
+	async append(writes: BoardWrite[]): Promise<number[]> {
+		const rooms = [...new Set(writes.map((w) => w.room))];
+		const durable = writes.some((w) => w.updates.length > 0);
+		if (durable) {
+			for (const room of rooms) {
+				const n = (this.inFlight.get(room) ?? 0) + 1;
+				this.inFlight.set(room, n);
+				this.mostInFlightPerBoard = Math.max(this.mostInFlightPerBoard, n);
+			}
+			const all = [...this.inFlight.values()].reduce((a, b) => a + b, 0);
+			this.mostInFlight = Math.max(this.mostInFlight, all);
+		}
+		await new Promise((resolve) => setTimeout(resolve, this.delays.shift() ?? 0));
+		try {
+			return await super.append(writes);
+		} finally {
+			if (durable) {
+				for (const room of rooms) this.inFlight.set(room, this.inFlight.get(room)! - 1);
+			}
+		}
+	}
+}
+
 describe('the board writer', () => {
 	it('makes a change durable before its projection row and says when each is done', async () => {
 		const store = new GatedStore();
@@ -155,7 +189,26 @@ describe('the board writer', () => {
 		expect(store.projection.get('v1')?.minutes).toBe(30);
 	});
 
-	it('leaves the projection as applying every change in turn would, however commits group', async () => {
+	it('commits another board’s change while one is in flight, a board’s changes in turn', async () => {
+		const store = new SlowStore(Array(40).fill(3));
+		const writer = new BoardWriter(store, { lanes: 2 });
+		const written = Array.from({ length: 20 }, (_, i) =>
+			writer.write(
+				write(ROOMS[i % 2], {
+					updates: [new Uint8Array([i])],
+					upserts: [row(`v${i % 2}`, ROOMS[i % 2], i)]
+				})
+			)
+		);
+		await Promise.all(written.map((w) => w.projected));
+		expect(store.mostInFlight).toBe(2);
+		expect(store.mostInFlightPerBoard).toBe(1);
+		expect(store.logLength(ROOMS[0]) + store.logLength(ROOMS[1])).toBe(20);
+		expect(store.projection.get('v0')?.minutes).toBe(18);
+		expect(store.projection.get('v1')?.minutes).toBe(19);
+	});
+
+	it('leaves the projection as applying every change in turn would, however commits group or overtake', async () => {
 		const change = fc.record({
 			room: fc.constantFrom(...ROOMS),
 			visit: fc.constantFrom(...VISITS),
@@ -164,28 +217,36 @@ describe('the board writer', () => {
 			pause: fc.boolean()
 		});
 		await fc.assert(
-			fc.asyncProperty(fc.array(change, { maxLength: 40 }), async (changes) => {
-				const store = new MemoryBoardStore();
-				const oneByOne = new MemoryBoardStore();
-				const writer = new BoardWriter(store);
-				const pending: Promise<unknown>[] = [];
-				for (const c of changes) {
-					const w = write(
-						c.room,
-						c.remove ? { removals: [c.visit] } : { upserts: [row(c.visit, c.room, c.minutes)] }
+			fc.asyncProperty(
+				fc.array(change, { maxLength: 40 }),
+				fc.integer({ min: 1, max: 3 }),
+				fc.array(fc.integer({ min: 0, max: 2 }), { maxLength: 80 }),
+				async (changes, lanes, delays) => {
+					const store = new SlowStore(delays);
+					const oneByOne = new MemoryBoardStore();
+					const writer = new BoardWriter(store, { lanes });
+					const pending: Promise<unknown>[] = [];
+					for (const [i, c] of changes.entries()) {
+						const w = write(c.room, {
+							updates: [new Uint8Array([i])],
+							...(c.remove
+								? { removals: [c.visit] }
+								: { upserts: [row(c.visit, c.room, c.minutes)] })
+						});
+						await oneByOne.append([w]);
+						const written = writer.write(w);
+						pending.push(written.committed, written.projected);
+						// Some changes arrive while commits are in flight, some after.
+						if (c.pause) await new Promise((resolve) => setImmediate(resolve));
+					}
+					await Promise.all(pending);
+					expect(store.mostInFlightPerBoard).toBeLessThanOrEqual(1);
+					expect(Object.fromEntries(store.projection)).toEqual(
+						Object.fromEntries(oneByOne.projection)
 					);
-					await oneByOne.append([w]);
-					const written = writer.write(w);
-					pending.push(written.committed, written.projected);
-					// Some changes arrive while commits are in flight, some after.
-					if (c.pause) await new Promise((resolve) => setImmediate(resolve));
 				}
-				await Promise.all(pending);
-				expect(Object.fromEntries(store.projection)).toEqual(
-					Object.fromEntries(oneByOne.projection)
-				);
-			}),
-			{ numRuns: 200 }
+			),
+			{ numRuns: 150 }
 		);
 	});
 });

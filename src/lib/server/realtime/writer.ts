@@ -23,6 +23,8 @@ export interface Written {
 }
 
 interface Pending {
+	/** The order writes were handed in: their projections are taken in this order. */
+	seq: number;
 	write: BoardWrite;
 	resolve(id: number): void;
 	reject(error: unknown): void;
@@ -53,6 +55,10 @@ export class BoardWriter {
 	private projections = new Map<string, Projected>();
 	private waiters: Waiter[] = [];
 	private projecting: Promise<void> | null = null;
+	/** Writes committed (or failed) out of order, held until those before them are done. */
+	private readonly done = new Map<number, { p: Pending; ok: boolean }>();
+	private nextSeq = 0;
+	private nextToProject = 0;
 	/** Commits so far and writes per commit, for the benchmark and tests. */
 	readonly stats = {
 		commits: 0,
@@ -88,7 +94,7 @@ export class BoardWriter {
 		// Nobody may wait for it (a failed commit already fails the room): not unhandled.
 		projected.catch(() => {});
 		const committed = new Promise<number>((resolve, reject) => {
-			this.queue.push({ write, resolve, reject, project });
+			this.queue.push({ seq: this.nextSeq++, write, resolve, reject, project });
 			this.startLanes();
 		});
 		return { committed, projected };
@@ -160,6 +166,7 @@ export class BoardWriter {
 					} catch (single) {
 						p.reject(single);
 						p.project.reject(single);
+						this.finished(p, false);
 					}
 				}
 			} finally {
@@ -168,8 +175,28 @@ export class BoardWriter {
 		}
 	}
 
-	/** The write's updates are durable: hand its projection rows to the next projection commit. */
 	private committed(p: Pending, id: number): void {
+		p.resolve(id);
+		this.finished(p, true);
+	}
+
+	/**
+	 * Hands the projection rows of every write done so far, in the order the writes came, to
+	 * the next projection commit. With several lanes a later write can commit first (another
+	 * board's); its rows wait for the writes before it, so a visit that moved between boards
+	 * always ends with the row of its last change.
+	 */
+	private finished(p: Pending, ok: boolean): void {
+		this.done.set(p.seq, { p, ok });
+		let next;
+		while ((next = this.done.get(this.nextToProject))) {
+			this.done.delete(this.nextToProject++);
+			if (next.ok) this.project(next.p);
+		}
+	}
+
+	/** The write's updates are durable: its projection rows join the next projection commit. */
+	private project(p: Pending): void {
 		const { room, upserts, removals } = p.write;
 		for (const row of upserts) this.projections.set(row.id, { upsert: row, removals: [] });
 		for (const id of removals) {
@@ -182,7 +209,6 @@ export class BoardWriter {
 		}
 		this.waiters.push(p.project);
 		this.projecting ??= this.drainProjections();
-		p.resolve(id);
 	}
 
 	private async drainProjections(): Promise<void> {
