@@ -10,6 +10,7 @@ import type { FrameRow } from '$lib/realtime/protocol';
 import type { Judge } from './authority';
 import { estimateOf, inPeriod, usedMinutes, type TeamContext } from './context';
 import { createJudge } from './judge';
+import type { RoomHost } from './room';
 
 export interface BoardFrameSource {
 	/** The board's room and ISO week. */
@@ -17,14 +18,7 @@ export interface BoardFrameSource {
 	week: string;
 	/** The board's accepted visits. */
 	visits(): Iterable<BoardVisit>;
-	/** Minutes of `clientId` planned in `period` on the team's other boards. */
-	plannedElsewhere(
-		ctx: TeamContext,
-		room: string,
-		clientId: string,
-		period: FramePeriodRange,
-		excludeId?: string | null
-	): number;
+	plannedElsewhere: RoomHost['plannedElsewhere'];
 }
 
 /** Estimates the client's visits on this board hold in `period` (planned, or done unreported). */
