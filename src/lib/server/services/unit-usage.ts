@@ -134,13 +134,7 @@ export async function unitUsage(
 					framePeriod: row.framePeriod,
 					periods: [],
 					flags: [],
-					frameMinutes: 0,
-					usedMinutes: 0,
-					plannedMinutes: 0,
-					leftMinutes: 0,
-					projectedMinutes: 0,
-					declinedVisits: 0,
-					declinedServices: 0
+					...zero()
 				};
 				byClient.set(row.clientId, client);
 			}
