@@ -5,7 +5,8 @@
  * devices on both, the boards' authority spread over both), then by a plain y-websocket relay.
  *
  * It also measures the floor a change cannot get under: the relay's latency plus one commit of
- * the board store (one update appended and committed, fsync included, nothing else running).
+ * the board store (one update appended and committed, fsync included; bench/commit-floor.ts),
+ * the commit measured alone and, in a process of its own, while the relay carries the devices.
  * The budget: one process's p50 within 1.5 ms of that floor, its p99 under 20 ms. One process,
  * the relay and the floor are measured BENCH_ROUNDS times (3), in turn, and compared by their
  * medians, so a moment of noise on a shared machine does not decide the result.
@@ -21,34 +22,23 @@ import postgres from 'postgres';
 import { boardRoom } from '../src/lib/board/schema';
 import { createSessionStore } from '../src/lib/server/auth/session';
 import { openDatabase } from '../src/lib/server/db/client';
-import { PostgresBoardStore } from '../src/lib/server/realtime/board-store.postgres';
 import { ServerProcess, freePort } from '../tests/faults/server-process';
 import type { ServerStats } from '../tests/faults/server-entry';
 import { startBaselineRelay } from './baseline-relay';
 import type { BoardSpec } from './clients';
 import { forkClients, type Reply } from './clients-process';
+import { commitFloor, forkCommitFloor, percentile, type Latency } from './commit-floor';
 import { BENCH_WEEK, seedBench } from './seed';
 
 const BOARDS = Number(process.env.BENCH_BOARDS ?? 100);
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
-const FLOOR_COMMITS = 300;
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 3));
 /** Board commits in flight at once in the one-process phase (the server's default: 1). */
 const LANES = Math.max(1, Number(process.env.BENCH_COMMIT_LANES ?? 1));
 
-interface Latency {
-	count: number;
-	p50: number;
-	p99: number;
-}
 type RunReply = Reply & { changes: number; propagation: Latency; crossProcess: Latency };
 
 const ms = (value: number) => `${value.toFixed(2)} ms`;
-
-function percentile(values: number[], p: number): number {
-	const sorted = [...values].sort((a, b) => a - b);
-	return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
 
 const median = (values: number[]) => percentile(values, 50);
 
@@ -57,24 +47,6 @@ function rounds(values: Latency[]): { p50: string; p99: string; deliveries: numb
 	const each = (key: 'p50' | 'p99') =>
 		`${ms(median(values.map((v) => v[key])))} (${values.map((v) => v[key].toFixed(2)).join(' / ')})`;
 	return { p50: each('p50'), p99: each('p99'), deliveries: median(values.map((v) => v.count)) };
-}
-
-/** One update appended and committed at a time, as a quiet board's change is. */
-async function commitFloor(url: string, room: string): Promise<Latency> {
-	const handle = await openDatabase({ url });
-	try {
-		const store = new PostgresBoardStore(handle.db);
-		const samples: number[] = [];
-		for (let i = 0; i < FLOOR_COMMITS + 20; i++) {
-			const update = randomBytes(120);
-			const started = performance.now();
-			await store.append([{ room, updates: [update], upserts: [], removals: [], audit: [] }]);
-			if (i >= 20) samples.push(performance.now() - started);
-		}
-		return { count: samples.length, p50: percentile(samples, 50), p99: percentile(samples, 99) };
-	} finally {
-		await handle.close();
-	}
 }
 
 export async function benchCluster(): Promise<void> {
@@ -98,20 +70,27 @@ export async function benchCluster(): Promise<void> {
 	};
 	const servers: ServerProcess[] = [];
 	const { child, ready, ask } = forkClients();
-	const run = async (urls: string | string[], on: ServerProcess[] = []) => {
+	const run = async (
+		urls: string | string[],
+		on: ServerProcess[] = [],
+		beside?: (warmupMs: number) => { stop(): Promise<Latency> }
+	) => {
 		await ask({ cmd: 'connect', url: urls, boards, which: 'first' });
 		await ask({ cmd: 'connect', url: urls, boards, which: 'rest' });
 		await tidy();
 		await Promise.all(on.map((s) => s.resetStats()));
+		const warmupMs = 2000;
+		const besides = beside?.(warmupMs);
 		const reply = await ask<RunReply>({
 			cmd: 'run',
 			durationMs: SECONDS * 1000,
-			warmupMs: 2000,
+			warmupMs,
 			invalidRate: 0.05
 		});
+		const measuredBeside = await besides?.stop();
 		const inside = await Promise.all(on.map((s) => s.stats()));
 		await ask({ cmd: 'disconnect' });
-		return { ...reply, inside: inside.map((s) => s.pipeline) };
+		return { ...reply, inside: inside.map((s) => s.pipeline), beside: measuredBeside };
 	};
 	const boards: BoardSpec[] = [];
 	try {
@@ -135,11 +114,16 @@ export async function benchCluster(): Promise<void> {
 		const insideOne: ServerStats['pipeline'][] = [];
 		const relays: Latency[] = [];
 		const floors: Latency[] = [];
+		const loadedFloors: Latency[] = [];
 		for (let round = 1; round <= ROUNDS; round++) {
 			console.log(`Round ${round}/${ROUNDS}: one process, ${BOARDS * 6} devices, ${SECONDS} s …`);
 			const single = await ServerProcess.start({
 				env: { DATABASE_URL: url },
-				options: { commitLanes: LANES }
+				options: { commitLanes: LANES },
+				// BENCH_PROF=<dir>: a CPU profile of the server, written there when it stops.
+				execArgv: process.env.BENCH_PROF
+					? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`]
+					: []
 			});
 			servers.push(single);
 			const one = await run(single.url, [single]);
@@ -150,7 +134,12 @@ export async function benchCluster(): Promise<void> {
 				`Round ${round}/${ROUNDS}: the plain relay, ${BOARDS * 6} devices, ${SECONDS} s …`
 			);
 			const relay = await startBaselineRelay();
-			relays.push((await run(relay.url)).propagation);
+			// The store's commits measured while the relay carries the devices, then alone.
+			const relayed = await run(relay.url, [], (warmupMs) =>
+				forkCommitFloor(url, 'board:bench-floor-loaded:2026-W48', warmupMs)
+			);
+			relays.push(relayed.propagation);
+			if (relayed.beside) loadedFloors.push(relayed.beside);
 			await relay.close();
 			floors.push(await commitFloor(url, 'board:bench-floor:2026-W48'));
 		}
@@ -192,7 +181,8 @@ export async function benchCluster(): Promise<void> {
 				deliveries: two.crossProcess.count
 			},
 			'plain relay': rounds(relays),
-			'one commit of the store': rounds(floors)
+			'one commit of the store': rounds(floors),
+			'one commit, devices running': rounds(loadedFloors)
 		});
 		for (const [label, inside] of [
 			['one process', insideOne],
@@ -215,6 +205,14 @@ export async function benchCluster(): Promise<void> {
 				`round by round ${ones.map((o, i) => (o.propagation.p50 - relays[i].p50 - floors[i].p50).toFixed(2)).join(' / ')} ms above; ` +
 				`two processes p50 ${ms(two.propagation.p50 - floor)} above it`
 		);
+		if (loadedFloors.length === ones.length) {
+			const loaded = median(relays.map((r) => r.p50)) + median(loadedFloors.map((f) => f.p50));
+			console.log(
+				`floor with the commit measured while the devices run ${ms(loaded)}: one process p50 is ` +
+					`${ms(oneP50 - loaded)} above it; round by round ` +
+					`${ones.map((o, i) => (o.propagation.p50 - relays[i].p50 - loadedFloors[i].p50).toFixed(2)).join(' / ')} ms above`
+			);
+		}
 	} finally {
 		child.kill();
 		await Promise.all(servers.map((s) => s.stop()));
