@@ -90,7 +90,7 @@ export async function benchCluster(): Promise<void> {
 		const measuredBeside = await besides?.stop();
 		const inside = await Promise.all(on.map((s) => s.stats()));
 		await ask({ cmd: 'disconnect' });
-		return { ...reply, inside: inside.map((s) => s.pipeline), beside: measuredBeside };
+		return { ...reply, inside, beside: measuredBeside };
 	};
 	const boards: BoardSpec[] = [];
 	try {
@@ -111,7 +111,7 @@ export async function benchCluster(): Promise<void> {
 
 		// One process, the relay and the floor in turn, ROUNDS times.
 		const ones: RunReply[] = [];
-		const insideOne: ServerStats['pipeline'][] = [];
+		const insideOne: ServerStats[] = [];
 		const relays: Latency[] = [];
 		const floors: Latency[] = [];
 		const loadedFloors: Latency[] = [];
@@ -188,10 +188,12 @@ export async function benchCluster(): Promise<void> {
 			['one process', insideOne],
 			['two processes', two.inside]
 		] as const) {
-			for (const p of inside) {
+			for (const { pipeline: p, ...loop } of inside) {
 				console.log(
 					`${label}, inside: judged p50 ${ms(p.judge.p50)}, relayed p50 ${ms(p.relay.p50)} ` +
-						`p99 ${ms(p.relay.p99)}, group commit p50 ${ms(p.commit.p50)} p99 ${ms(p.commit.p99)}`
+						`p99 ${ms(p.relay.p99)}, group commit p50 ${ms(p.commit.p50)} p99 ${ms(p.commit.p99)}; ` +
+						`event loop late p99 ${ms(loop.p99DelayMs)}, at most ${ms(loop.maxDelayMs)} ` +
+						`(busy at most ${ms(loop.busyMaxMs)})`
 				);
 			}
 		}
